@@ -1,0 +1,41 @@
+/**
+ * Everything the HTTP API needs, passed in as one typed object built by the runtime (no DI container, no globals).
+ */
+import type { Crosswalk, CrosswalkMapping } from '../core/crosswalk.js';
+import type { EventBus } from '../core/event-bus.js';
+import type { Ingestor } from '../core/ingest.js';
+import type { MetricsRegistry } from '../core/metrics.js';
+import type { PlantModel } from '../core/plant-model.js';
+import type { DeadLetterReplayer as CoreDeadLetterReplayer } from '../core/pipeline/dead-letter-replay.js';
+import type { Stores } from '../core/store.js';
+import type { AuthService } from './auth/auth-service.js';
+
+/** Replays dead letters through the pipeline (implemented in core/pipeline/dead-letter-replay.ts). */
+export type DeadLetterReplayer = Pick<CoreDeadLetterReplayer, 'replay' | 'replayOpen'>;
+export type { ReplayOutcome as ReplayResult } from '../core/pipeline/dead-letter-replay.js';
+
+export interface EngineStatus {
+  id: string;
+  checkpoint: number;
+  /** Events in the log the engine has not processed yet. */
+  lag: number;
+  failures: number;
+}
+
+export interface CrosswalkService {
+  readonly crosswalk: Crosswalk;
+  /** Adds a mapping durably (kept in the record store) and makes it effective at once. */
+  add(mapping: CrosswalkMapping): Promise<void>;
+}
+
+export interface ApiContext {
+  plant: PlantModel;
+  stores: Stores;
+  ingestor: Ingestor;
+  bus: EventBus;
+  metrics: MetricsRegistry;
+  deadLetters: DeadLetterReplayer;
+  crosswalk: CrosswalkService;
+  auth: AuthService;
+  engines(): Promise<EngineStatus[]>;
+}

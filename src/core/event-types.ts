@@ -1,0 +1,114 @@
+/**
+ * The catalogue of canonical event types: one module, so every producer and consumer agrees on names and payloads.
+ * Each entry's `data` schema states the fields consumers rely on; extra fields are allowed and kept. Types outside
+ * the catalogue are accepted only under the `custom.` prefix, so a typo never silently becomes a new type.
+ */
+import { Type, type TObject } from '@sinclair/typebox';
+
+const open = <T extends TObject>(schema: T): T => ({ ...schema, additionalProperties: true });
+const Str = Type.String({ minLength: 1 });
+const Num = Type.Number();
+
+export const PACKML_STATES = [
+  'idle', 'starting', 'execute', 'completing', 'complete', 'held', 'holding', 'unholding', 'suspended', 'suspending',
+  'unsuspending', 'stopping', 'stopped', 'aborting', 'aborted', 'clearing', 'resetting', 'faulted', 'offline',
+] as const;
+const State = Type.Union(PACKML_STATES.map((state) => Type.Literal(state)));
+
+export interface EventTypeInfo {
+  description: string;
+  /** Which subject field must be present. */
+  requires?: Array<'equipment' | 'workOrder' | 'lot' | 'material' | 'case'>;
+  data: TObject;
+}
+
+export const EVENT_TYPES = {
+  'equipment.state.changed': {
+    description: 'A machine changed its PackML-like state.',
+    requires: ['equipment'],
+    data: open(Type.Object({ state: State, previousState: Type.Optional(State), reason: Type.Optional(Str) })),
+  },
+  'production.count.recorded': {
+    description: 'Parts made since the previous count (increments, not totals).',
+    requires: ['equipment'],
+    data: open(Type.Object({ good: Type.Optional(Type.Integer({ minimum: 0 })), scrap: Type.Optional(Type.Integer({ minimum: 0 })) })),
+  },
+  'production.cycle.completed': {
+    description: 'One machine cycle finished.',
+    requires: ['equipment'],
+    data: open(Type.Object({ cycleTimeSeconds: Type.Optional(Num) })),
+  },
+  'downtime.reason.recorded': {
+    description: 'An operator gave the reason for a stop.',
+    requires: ['equipment'],
+    data: open(Type.Object({ reason: Str, stopStartedAt: Type.Optional(Str) })),
+  },
+  'signal.value.changed': {
+    description: 'A discrete tag changed value (not a high-rate sample).',
+    requires: ['equipment'],
+    data: open(Type.Object({ signal: Str, value: Type.Unknown() })),
+  },
+  'alarm.raised': {
+    description: 'An alarm became active.',
+    requires: ['equipment'],
+    data: open(Type.Object({ alarm: Str, severity: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000 })), message: Type.Optional(Str) })),
+  },
+  'alarm.cleared': {
+    description: 'An alarm returned to normal.',
+    requires: ['equipment'],
+    data: open(Type.Object({ alarm: Str })),
+  },
+  'quality.measurement.recorded': {
+    description: 'A measured value of a quality characteristic.',
+    data: open(Type.Object({ characteristic: Str, value: Num, unit: Type.Optional(Str) })),
+  },
+  'quality.nonconformance.recorded': {
+    description: 'A nonconformance was found.',
+    data: open(Type.Object({ defect: Str, quantity: Type.Optional(Num) })),
+  },
+  'quality.hold.placed': { description: 'Material or a lot was put on hold.', data: open(Type.Object({ reason: Str })) },
+  'quality.hold.released': { description: 'A hold was released.', data: open(Type.Object({})) },
+  'work-order.released': {
+    description: 'ERP released a work order, with its routing.',
+    requires: ['workOrder'],
+    data: open(Type.Object({ quantity: Num, dueAt: Type.Optional(Str), operations: Type.Optional(Type.Array(Type.Unknown())) })),
+  },
+  'work-order.status.changed': {
+    description: 'A work order changed status.',
+    requires: ['workOrder'],
+    data: open(Type.Object({ status: Str })),
+  },
+  'work-order.operation.started': { description: 'An operation started on equipment.', requires: ['workOrder'], data: open(Type.Object({})) },
+  'work-order.operation.completed': { description: 'An operation finished.', requires: ['workOrder'], data: open(Type.Object({})) },
+  'material.moved': { description: 'Material moved between locations.', data: open(Type.Object({ quantity: Type.Optional(Num) })) },
+  'material.consumed': { description: 'Material was consumed into production.', data: open(Type.Object({ quantity: Num })) },
+  'lot.created': { description: 'A lot was created.', requires: ['lot'], data: open(Type.Object({})) },
+  'maintenance.order.created': { description: 'A maintenance order exists in the CMMS.', data: open(Type.Object({})) },
+  'location.position.reported': {
+    description: 'A tagged item reported its position.',
+    data: open(Type.Object({ tag: Str, x: Num, y: Num, z: Type.Optional(Num) })),
+  },
+  'location.zone.entered': { description: 'A tagged item entered a zone.', data: open(Type.Object({ tag: Str, zone: Str })) },
+  'location.zone.exited': { description: 'A tagged item left a zone.', data: open(Type.Object({ tag: Str, zone: Str })) },
+  'vision.defect.detected': { description: 'A camera found a defect.', data: open(Type.Object({ defect: Str, confidence: Type.Optional(Num) })) },
+  'vision.label.unreadable': { description: 'A camera could not read a label or mark.', data: open(Type.Object({})) },
+  'anomaly.detected': { description: 'A detector found unusual behaviour in a signal.', data: open(Type.Object({ signal: Str, score: Num })) },
+  'spc.rule.violated': { description: 'An SPC rule fired on a characteristic.', data: open(Type.Object({ characteristic: Str, rule: Str })) },
+  'oee.interval.computed': { description: 'OEE for a scope and interval.', data: open(Type.Object({ oee: Num })) },
+  'maintenance.prediction.updated': { description: 'A remaining-useful-life estimate changed.', data: open(Type.Object({})) },
+  'maintenance.failure.predicted': { description: 'A failure is predicted inside the planning horizon.', data: open(Type.Object({})) },
+  'connector.health.changed': { description: 'A connector changed health state.', data: open(Type.Object({ state: Str })) },
+} satisfies Record<string, EventTypeInfo>;
+
+export type CatalogueEventType = keyof typeof EVENT_TYPES;
+
+/** Prefix under which plant-specific types may be sent without a catalogue entry. */
+export const CUSTOM_EVENT_PREFIX = 'custom.';
+
+export function eventTypeInfo(type: string): EventTypeInfo | undefined {
+  return (EVENT_TYPES as Record<string, EventTypeInfo>)[type];
+}
+
+export function isKnownEventType(type: string): boolean {
+  return eventTypeInfo(type) !== undefined || type.startsWith(CUSTOM_EVENT_PREFIX);
+}

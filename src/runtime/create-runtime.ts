@@ -1,0 +1,172 @@
+/**
+ * The composition root: the one place that wires concrete parts together (STYLE.md). Everything else receives its
+ * collaborators as typed objects, so tests build the same graph with the same code.
+ */
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { AuthService } from '../api/auth/auth-service.js';
+import { buildApp } from '../api/app.js';
+import type { ApiContext } from '../api/context.js';
+import { EngineHost, type EngineRegistration } from '../core/engine-host.js';
+import { InProcessEventBus, type EventBus } from '../core/event-bus.js';
+import { MetricsRegistry } from '../core/metrics.js';
+import { createIngestPipeline, DeadLetterReplayer, type IngestPipeline } from '../core/pipeline/index.js';
+import type { PlantConfig } from '../core/plant-config.js';
+import type { PlantModel } from '../core/plant-model.js';
+import type { Stores } from '../core/store.js';
+import { openSqliteStores } from '../store/sqlite/index.js';
+import { CrosswalkService } from './crosswalk-service.js';
+import { loadPlantConfigFile } from './plant-config-file.js';
+
+export const DEFAULT_DATA_DIR = './data';
+export const DATABASE_FILE = 'plantfabric.db';
+const HOUR_MS = 3_600_000;
+
+export interface CoreOptions {
+  /** Path of plant.yaml. */
+  configFile: string;
+  /** Overrides `store.dataDir` from the config. */
+  dataDir?: string;
+  engines?: readonly EngineRegistration[];
+  /** Clock for receivedAt (tests, simulation). */
+  now?: () => number;
+}
+
+/** Everything but the HTTP server: enough for CLI commands that work on the data directly. */
+export interface Core {
+  config: PlantConfig;
+  plant: PlantModel;
+  dataDir: string;
+  stores: Stores;
+  bus: EventBus;
+  metrics: MetricsRegistry;
+  pipeline: IngestPipeline;
+  replayer: DeadLetterReplayer;
+  crosswalk: CrosswalkService;
+  auth: AuthService;
+  engines: EngineHost;
+  /** Drains the pipeline, stops engines and closes the stores, in that order, so no accepted write is torn. */
+  close(): Promise<void>;
+}
+
+/** Loads the config, opens the stores and builds the pipeline and engine host (engines not started yet). */
+export async function createCore(options: CoreOptions): Promise<Core> {
+  const { config, model: plant } = await loadPlantConfigFile(options.configFile);
+  const dataDir = resolve(options.dataDir ?? config.store?.dataDir ?? DEFAULT_DATA_DIR);
+  mkdirSync(dataDir, { recursive: true });
+  const stores = openSqliteStores({ file: resolve(dataDir, DATABASE_FILE), synchronous: config.store?.synchronous ?? 'full' });
+  try {
+    const metrics = new MetricsRegistry();
+    const bus = new InProcessEventBus();
+    const crosswalk = await CrosswalkService.load(config.crosswalk, stores.records, plant);
+    const pipeline = createIngestPipeline({
+      events: stores.events,
+      historian: stores.historian,
+      deadLetters: stores.deadLetters,
+      bus,
+      plant,
+      crosswalk: crosswalk.crosswalk,
+      policies: config.ingest?.unknownIds ?? {},
+      metrics,
+      batch: {
+        ...(config.ingest?.batchSize === undefined ? {} : { maxBatch: config.ingest.batchSize }),
+        ...(config.ingest?.batchDelayMs === undefined ? {} : { maxDelayMs: config.ingest.batchDelayMs }),
+      },
+      ...(options.now === undefined ? {} : { now: options.now }),
+    });
+    const engines = new EngineHost(
+      { events: stores.events, checkpoints: stores.checkpoints, deadLetters: stores.deadLetters, appendDerived: (events) => pipeline.appendDerived(events), bus, metrics },
+      options.engines ?? [],
+    );
+    const auth = new AuthService({ users: config.users ?? [], records: stores.records, sessionHours: config.server?.sessionHours ?? 12 });
+    let closed = false;
+    return {
+      config, plant, dataDir, stores, bus, metrics, pipeline, crosswalk, auth, engines,
+      replayer: new DeadLetterReplayer(stores.deadLetters, pipeline),
+      async close() {
+        if (closed) return;
+        closed = true;
+        await pipeline.drain();
+        await engines.stop();
+        await pipeline.drain();
+        await bus.close();
+        await stores.close();
+      },
+    };
+  } catch (error) {
+    await stores.close();
+    throw error;
+  }
+}
+
+export interface ServerOptions extends CoreOptions {
+  host?: string;
+  port?: number;
+  logger?: boolean;
+}
+
+export interface Runtime extends Core {
+  app: FastifyInstance;
+  /** The base URL the API listens on. */
+  url: string;
+}
+
+/** Builds the API context the HTTP layer is handed. */
+export function apiContextOf(core: Core): ApiContext {
+  return {
+    plant: core.plant,
+    stores: core.stores,
+    ingestor: core.pipeline,
+    bus: core.bus,
+    metrics: core.metrics,
+    deadLetters: core.replayer,
+    crosswalk: core.crosswalk,
+    auth: core.auth,
+    engines: () => core.engines.status(),
+  };
+}
+
+/** Starts the whole layer on the embedded default: stores, engines, and the HTTP API. */
+export async function startRuntime(options: ServerOptions): Promise<Runtime> {
+  const core = await createCore(options);
+  let app: FastifyInstance | undefined;
+  let retention: NodeJS.Timeout | undefined;
+  try {
+    await core.engines.start();
+    app = await buildApp(apiContextOf(core), { logger: options.logger ?? false });
+    const host = options.host ?? core.config.server?.host ?? '127.0.0.1';
+    const port = options.port ?? core.config.server?.port ?? 8080;
+    await app.listen({ host, port });
+    const address = app.server.address();
+    const boundPort = typeof address === 'object' && address !== null ? address.port : port;
+    const retentionDays = core.config.store?.historianRetentionDays;
+    if (retentionDays !== undefined) {
+      const prune = (): void => {
+        core.stores.historian.deleteBefore(Date.now() - retentionDays * 24 * HOUR_MS).catch((error: unknown) => {
+          console.error(`historian retention failed: ${String(error)}`);
+        });
+      };
+      prune();
+      retention = setInterval(prune, HOUR_MS);
+      retention.unref();
+    }
+    const started = app;
+    return {
+      ...core,
+      app: started,
+      url: `http://${host.includes(':') ? `[${host}]` : host}:${boundPort}`,
+      async close() {
+        clearInterval(retention);
+        // Stop taking requests first (in-flight ones finish), then drain and close underneath them.
+        await started.close();
+        await core.close();
+      },
+    };
+  } catch (error) {
+    clearInterval(retention);
+    await app?.close();
+    await core.close();
+    throw error;
+  }
+}
