@@ -1,0 +1,67 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { extractField, mapReading, type Binding, type MappingMemory, type RawReading } from './mapping.js';
+
+const source = { system: 'plc', connector: 'line-1-opcua' };
+const reading = (value: unknown, extra: Partial<RawReading> = {}): RawReading => ({ address: 'ns=2;s=X', value, ts: 1_700_000_000_000, quality: 'good', ...extra });
+const bind = (binding: Partial<Binding>): Binding => ({ address: 'ns=2;s=X', equipment: 'acme/p/a/press-1', signal: 'speed', as: 'sample', ...binding });
+
+describe('mapReading', () => {
+  it('scales and offsets samples, and honours the deadband', () => {
+    const memory: MappingMemory = new Map();
+    const binding = bind({ scale: 0.1, offset: -5, deadband: 1 });
+    const first = mapReading(binding, reading(100), memory, source);
+    assert.deepEqual(first, { kind: 'sample', sample: { equipment: 'acme/p/a/press-1', signal: 'speed', ts: 1_700_000_000_000, value: 5, quality: 'good' } });
+    assert.equal(mapReading(binding, reading(105), memory, source).kind, 'skip', '0.5 change is inside the 1.0 deadband');
+    assert.equal(mapReading(binding, reading(120), memory, source).kind, 'sample');
+  });
+  it('maps enum states to state-change events, once per change', () => {
+    const memory: MappingMemory = new Map();
+    const binding = bind({ as: 'state', signal: 'state', enum: { '0': 'idle', '1': 'execute', '2': 'faulted' } });
+    const first = mapReading(binding, reading(1), memory, source);
+    assert.equal(first.kind === 'event' && first.event.type, 'equipment.state.changed');
+    assert.deepEqual(first.kind === 'event' && first.event.data, { state: 'execute' });
+    assert.equal(mapReading(binding, reading(1), memory, source).kind, 'skip');
+    const fault = mapReading(binding, reading(2), memory, source);
+    assert.deepEqual(fault.kind === 'event' && fault.event.data, { state: 'faulted', previousState: 'execute' });
+    const unknown = mapReading(binding, reading(7), memory, source);
+    assert.equal(unknown.kind, 'reject');
+  });
+  it('turns a running counter into increments, surviving a counter reset', () => {
+    const memory: MappingMemory = new Map();
+    const binding = bind({ as: 'count', countKind: 'scrap' });
+    assert.equal(mapReading(binding, reading(1000), memory, source).kind, 'skip', 'first reading is the baseline');
+    const next = mapReading(binding, reading(1003), memory, source);
+    assert.deepEqual(next.kind === 'event' && next.event.data, { scrap: 3, total: 1003 });
+    const reset = mapReading(binding, reading(2), memory, source);
+    assert.deepEqual(reset.kind === 'event' && reset.event.data, { scrap: 2, total: 2 });
+    assert.equal(mapReading(binding, reading(-1), memory, source).kind, 'reject');
+  });
+  it('raises and clears alarms on edges only', () => {
+    const memory: MappingMemory = new Map();
+    const binding = bind({ as: 'alarm', signal: 'over-temp' });
+    assert.equal(mapReading(binding, reading(false), memory, source).kind, 'skip');
+    const raised = mapReading(binding, reading(true), memory, source);
+    assert.equal(raised.kind === 'event' && raised.event.type, 'alarm.raised');
+    assert.equal(mapReading(binding, reading(true), memory, source).kind, 'skip');
+    const cleared = mapReading(binding, reading('off'), memory, source);
+    assert.equal(cleared.kind === 'event' && cleared.event.type, 'alarm.cleared');
+  });
+  it('extracts payload fields and rejects what cannot be transformed', () => {
+    assert.equal(extractField({ a: { b: [1, { c: 42 }] } }, 'a.b.1.c'), 42);
+    const memory: MappingMemory = new Map();
+    const result = mapReading(bind({ field: 'payload.temp' }), reading({ payload: { temp: '21.5' } }), memory, source);
+    assert.equal(result.kind === 'sample' && result.sample.value, 21.5);
+    assert.equal(mapReading(bind({ field: 'payload.missing' }), reading({ payload: {} }), memory, source).kind, 'reject');
+    assert.equal(mapReading(bind({}), reading('abc'), memory, source).kind, 'reject');
+  });
+  it('carries quality and the source status into events', () => {
+    const memory: MappingMemory = new Map();
+    const result = mapReading(bind({ as: 'measurement', signal: 'bore-diameter', unit: 'mm' }), reading(12.01, { quality: 'uncertain', status: 'UncertainLastUsableValue' }), memory, source);
+    assert.equal(result.kind, 'event');
+    if (result.kind !== 'event') return;
+    assert.equal(result.event.quality, 'uncertain');
+    assert.deepEqual(result.event.data, { characteristic: 'bore-diameter', value: 12.01, unit: 'mm', status: 'UncertainLastUsableValue' });
+    assert.deepEqual(result.event.source, { system: 'plc', connector: 'line-1-opcua', address: 'ns=2;s=X' });
+  });
+});
