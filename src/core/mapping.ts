@@ -6,8 +6,9 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { EventInput, Quality, Sample } from './event.js';
 
+export const BINDING_KINDS = ['sample', 'state', 'count', 'alarm', 'measurement', 'event'] as const;
 export const BindingKindSchema = Type.Union(
-  ['sample', 'state', 'count', 'alarm', 'measurement', 'event'].map((kind) => Type.Literal(kind)),
+  BINDING_KINDS.map((kind) => Type.Literal(kind)),
   {
     description:
       'sample: historian value; state: equipment.state.changed; count: production.count.recorded from a running total; ' +

@@ -102,7 +102,8 @@ export const CrosswalkEntrySchema = Type.Object(
 );
 export type CrosswalkEntry = Static<typeof CrosswalkEntrySchema>;
 
-const Weekday = Type.Union(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((day) => Type.Literal(day)));
+export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+const Weekday = Type.Union(WEEKDAYS.map((day) => Type.Literal(day)));
 export const ShiftSchema = Type.Object(
   {
     id: Id,
