@@ -1,0 +1,37 @@
+/**
+ * The embedded backend: one SQLite file in WAL mode holding the log, the historian, dead letters and records.
+ */
+import type { Stores } from '../../core/store.js';
+import { openDatabase, type OpenOptions } from './sqlite-database.js';
+import { SqliteDeadLetterStore } from './sqlite-dead-letter-store.js';
+import { SqliteEventLog } from './sqlite-event-log.js';
+import { SqliteHistorian } from './sqlite-historian.js';
+import { SqliteRecordStore } from './sqlite-record-store.js';
+
+export { openDatabase, type OpenOptions } from './sqlite-database.js';
+export { SqliteEventLog, SqliteHistorian, SqliteDeadLetterStore, SqliteRecordStore };
+
+/**
+ * Opens the stores on one SQLite file, migrating it first.
+ * @throws PF_ERR_STORE_UNAVAILABLE, PF_ERR_STORE_MIGRATION
+ */
+export function openSqliteStores(options: OpenOptions): Stores {
+  const db = openDatabase(options);
+  let open = true;
+  const isOpen = (): boolean => open;
+  const records = new SqliteRecordStore(db, isOpen);
+  return {
+    events: new SqliteEventLog(db, isOpen),
+    historian: new SqliteHistorian(db, isOpen),
+    deadLetters: new SqliteDeadLetterStore(db, isOpen),
+    records,
+    checkpoints: records,
+    async close() {
+      if (!open) return;
+      open = false;
+      // Fold the WAL back into the main file so a copied .db is complete on its own.
+      db.pragma('wal_checkpoint(TRUNCATE)');
+      db.close();
+    },
+  };
+}
