@@ -1,0 +1,166 @@
+/**
+ * Who is calling: local users (from plant.yaml, plus those added with the CLI), browser sessions, and API tokens for
+ * machines. Secrets are stored only as hashes; a principal is rebuilt from the user's current grants on every
+ * request, so a changed grant applies at once.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import type { Principal } from '../../core/access.js';
+import { AuthError, NotFoundError } from '../../core/errors.js';
+import type { RoleGrant, UserConfig } from '../../core/plant-config.js';
+import type { RecordStore } from '../../core/store.js';
+import { hashPassword, verifyPassword } from './passwords.js';
+
+const USER = 'user';
+const SESSION = 'session';
+const TOKEN = 'api-token';
+const TOKEN_PREFIX = 'pft_';
+const HOUR_MS = 3_600_000;
+
+export interface UserRecord {
+  id: string;
+  name: string;
+  email?: string;
+  grants: RoleGrant[];
+  passwordHash?: string;
+}
+
+interface SessionRecord {
+  userId: string;
+  createdAt: number;
+  expiresAt: number;
+}
+
+export interface TokenInfo {
+  id: string;
+  userId: string;
+  name: string;
+  createdAt: number;
+}
+
+interface TokenRecord extends TokenInfo {
+  hash: string;
+}
+
+export interface AuthServiceOptions {
+  users: readonly UserConfig[];
+  records: RecordStore;
+  sessionHours: number;
+  now?: () => number;
+}
+
+function sha256(value: string): string {
+  return createHash('sha256').update(value).digest('hex');
+}
+
+function secret(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+const FAILED = 'user name or password is wrong';
+
+export class AuthService {
+  readonly #configured: Map<string, UserRecord>;
+  readonly #records: RecordStore;
+  readonly #sessionMs: number;
+  readonly #now: () => number;
+  /** Spent on unknown user names too, so response time does not reveal which names exist. */
+  #dummyHash: Promise<string> | undefined;
+
+  constructor(options: AuthServiceOptions) {
+    this.#configured = new Map(options.users.map((user) => [user.id, { ...user }]));
+    this.#records = options.records;
+    this.#sessionMs = options.sessionHours * HOUR_MS;
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** A user as it stands now: one added with the CLI overrides the plant.yaml entry with the same id. */
+  async getUser(id: string): Promise<UserRecord | undefined> {
+    return (await this.#records.get<UserRecord>(USER, id)) ?? this.#configured.get(id);
+  }
+
+  async listUsers(): Promise<UserRecord[]> {
+    const users = new Map(this.#configured);
+    for (const { id, value } of await this.#records.list<UserRecord>(USER)) users.set(id, value);
+    return [...users.values()].sort((a, b) => a.id.localeCompare(b.id));
+  }
+
+  /** Adds or replaces a user kept in the record store; without a password it can act only through tokens. */
+  async addUser(user: { id: string; name: string; email?: string; grants: RoleGrant[]; password?: string }): Promise<void> {
+    const record: UserRecord = { id: user.id, name: user.name, grants: user.grants };
+    if (user.email !== undefined) record.email = user.email;
+    if (user.password !== undefined) record.passwordHash = await hashPassword(user.password);
+    await this.#records.put(USER, user.id, record);
+  }
+
+  /**
+   * Checks a password and opens a session.
+   * @throws PF_ERR_AUTH_FAILED (the same for an unknown user and a wrong password)
+   */
+  async login(username: string, password: string): Promise<{ sessionId: string; expiresAt: number; principal: Principal }> {
+    const user = await this.getUser(username);
+    if (user?.passwordHash === undefined) {
+      this.#dummyHash ??= hashPassword(secret());
+      await verifyPassword(password, await this.#dummyHash);
+      throw new AuthError('PF_ERR_AUTH_FAILED', FAILED);
+    }
+    if (!(await verifyPassword(password, user.passwordHash))) throw new AuthError('PF_ERR_AUTH_FAILED', FAILED);
+    const sessionId = secret();
+    const createdAt = this.#now();
+    const expiresAt = createdAt + this.#sessionMs;
+    await this.#records.put<SessionRecord>(SESSION, sha256(sessionId), { userId: user.id, createdAt, expiresAt });
+    return { sessionId, expiresAt, principal: this.#principal(user, 'session') };
+  }
+
+  /** The principal of a live session, or undefined for an unknown or expired one. */
+  async authenticateSession(sessionId: string): Promise<Principal | undefined> {
+    const key = sha256(sessionId);
+    const session = await this.#records.get<SessionRecord>(SESSION, key);
+    if (session === undefined) return undefined;
+    if (session.expiresAt <= this.#now()) {
+      await this.#records.delete(SESSION, key);
+      return undefined;
+    }
+    const user = await this.getUser(session.userId);
+    return user === undefined ? undefined : this.#principal(user, 'session');
+  }
+
+  async logout(sessionId: string): Promise<void> {
+    await this.#records.delete(SESSION, sha256(sessionId));
+  }
+
+  /**
+   * Creates an API token acting as a user; the secret is returned once and stored only as a hash.
+   * @throws PF_ERR_NOT_FOUND for an unknown user
+   */
+  async createToken(userId: string, name: string): Promise<{ id: string; token: string }> {
+    if ((await this.getUser(userId)) === undefined) throw new NotFoundError('PF_ERR_NOT_FOUND', `no user with id ${userId}`);
+    const token = TOKEN_PREFIX + secret();
+    const hash = sha256(token);
+    const id = `tok-${hash.slice(0, 12)}`;
+    await this.#records.put<TokenRecord>(TOKEN, hash, { id, userId, name, createdAt: this.#now(), hash });
+    return { id, token };
+  }
+
+  async authenticateToken(token: string): Promise<Principal | undefined> {
+    if (!token.startsWith(TOKEN_PREFIX)) return undefined;
+    const record = await this.#records.get<TokenRecord>(TOKEN, sha256(token));
+    if (record === undefined) return undefined;
+    const user = await this.getUser(record.userId);
+    return user === undefined ? undefined : this.#principal(user, 'token');
+  }
+
+  async listTokens(): Promise<TokenInfo[]> {
+    return (await this.#records.list<TokenRecord>(TOKEN)).map(({ value: { id, userId, name, createdAt } }) => ({ id, userId, name, createdAt }));
+  }
+
+  /** @throws PF_ERR_NOT_FOUND for an unknown token id */
+  async revokeToken(id: string): Promise<void> {
+    const match = (await this.#records.list<TokenRecord>(TOKEN)).find((entry) => entry.value.id === id);
+    if (match === undefined) throw new NotFoundError('PF_ERR_NOT_FOUND', `no token with id ${id}`);
+    await this.#records.delete(TOKEN, match.id);
+  }
+
+  #principal(user: UserRecord, via: Principal['via']): Principal {
+    return { userId: user.id, name: user.name, grants: user.grants, via };
+  }
+}
