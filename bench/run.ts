@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: every benchmark, side by side in one run, so the figures compare as ratios on a noisy machine.
- * Options: --events N (default 200000), --batch N (default 10000), --quick (20000 events).
+ * Options: --events N (default 200000), --batch N (default 10000), --rounds N (default 3), --quick (20000 events).
  */
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -10,6 +10,7 @@ const { values } = parseArgs({
   options: {
     events: { type: 'string', default: '200000' },
     batch: { type: 'string', default: '10000' },
+    rounds: { type: 'string', default: '3' },
     quick: { type: 'boolean', default: false },
   },
 });
@@ -22,4 +23,4 @@ if (!Number.isInteger(events) || events < 1 || !Number.isInteger(batch) || batch
 }
 
 console.log(`Plantfabric benchmarks — node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'})`);
-await runIngestBench({ events, batch });
+await runIngestBench({ events, batch, rounds: Math.max(1, Number(values.rounds)) });

@@ -172,8 +172,8 @@ export const IngestConfigSchema = Type.Object(
         { additionalProperties: false },
       ),
     ),
-    batchSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000, description: 'Events per commit. Default 5000.' })),
-    batchDelayMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000, description: 'Longest wait to fill a batch. Default 2.' })),
+    batchSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000, description: 'Most events per commit. Default 10000 (PERF-NOTES: SQLite is about twice as fast at 10k rows per transaction as at 1k).' })),
+    batchDelayMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000, description: 'Longest wait for more submissions before committing. Default 0: commit on the next event-loop turn.' })),
   },
   { additionalProperties: false },
 );

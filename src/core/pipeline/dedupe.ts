@@ -3,29 +3,27 @@
  * The log's idempotent append is the guarantee; this bounded memory only saves work on hot retries.
  */
 export class RecentIds {
-  readonly #capacity: number;
-  readonly #ids = new Set<string>();
+  readonly #generationSize: number;
+  // Two generations instead of an LRU: remembering is one Set.add, forgetting drops a whole generation at once,
+  // and at least the most recent `capacity / 2` ids are always remembered.
+  #current = new Set<string>();
+  #previous = new Set<string>();
 
   constructor(capacity = 100_000) {
-    this.#capacity = capacity;
+    this.#generationSize = Math.max(1, Math.floor(capacity / 2));
   }
 
   has(id: string): boolean {
-    return this.#ids.has(id);
+    return this.#current.has(id) || this.#previous.has(id);
   }
 
-  /** Remembers ids, forgetting the oldest beyond capacity (a Set iterates in insertion order). */
   remember(ids: Iterable<string>): void {
     for (const id of ids) {
-      this.#ids.delete(id);
-      this.#ids.add(id);
-    }
-    let excess = this.#ids.size - this.#capacity;
-    if (excess <= 0) return;
-    for (const id of this.#ids) {
-      this.#ids.delete(id);
-      excess -= 1;
-      if (excess === 0) break;
+      this.#current.add(id);
+      if (this.#current.size >= this.#generationSize) {
+        this.#previous = this.#current;
+        this.#current = new Set();
+      }
     }
   }
 }

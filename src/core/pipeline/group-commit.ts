@@ -134,6 +134,13 @@ function chunked(batch: Pending[], max: number): Pending[][] {
 
 /** Hands each caller its own appended events and duplicates; an id appended once belongs to the first caller. */
 function distribute(chunk: Pending[], outcome: AppendResult, results: AppendResult[], batch: Pending[]): void {
+  const only = chunk[0];
+  if (chunk.length === 1 && only !== undefined && outcome.duplicates.length === 0) {
+    // The common case on the hot path: one caller, nothing duplicated; its events are the appended ones, in order.
+    const result = results[batch.findIndex((pending) => pending.resolve === only.resolve)]!;
+    for (const event of outcome.appended) result.appended.push(event);
+    return;
+  }
   const stored = new Map<string, StoredEvent>();
   for (const event of outcome.appended) stored.set(event.id, event);
   for (const part of chunk) {

@@ -36,11 +36,6 @@ export interface IngestPipeline extends Ingestor {
   drain(): Promise<void>;
 }
 
-interface Candidate {
-  index: number;
-  event: CanonicalEvent;
-}
-
 interface Failed {
   index: number;
   rejection: StageRejection;
@@ -55,7 +50,7 @@ export function createIngestPipeline(deps: IngestPipelineDeps): IngestPipeline {
   const now = deps.now ?? Date.now;
   const recent = new RecentIds();
   const committer = new GroupCommitter(deps.events, {
-    maxBatch: deps.batch?.maxBatch ?? 5000,
+    maxBatch: deps.batch?.maxBatch ?? 10_000,
     maxDelayMs: deps.batch?.maxDelayMs ?? 0,
   });
   const resolveContext: ResolveContext = {
@@ -113,7 +108,7 @@ export function createIngestPipeline(deps: IngestPipelineDeps): IngestPipeline {
     const rawOf = (item: unknown): Uint8Array =>
       !Array.isArray(value) && wholeRaw !== undefined ? wholeRaw : encoder.encode(JSON.stringify(item));
     const receivedAt = new Date(now()).toISOString();
-    const candidates: Candidate[] = [];
+    const events: CanonicalEvent[] = [];
     const failures: Failed[] = [];
     items.forEach((item, index) => {
       const validated = validateEvent(item, receivedAt);
@@ -123,12 +118,12 @@ export function createIngestPipeline(deps: IngestPipelineDeps): IngestPipeline {
       }
       const resolved = resolveEvent(validated.value, resolveContext);
       if (!resolved.ok) failures.push({ index, rejection: resolved.rejection, raw: rawOf(item) });
-      else candidates.push({ index, event: resolved.value });
+      else events.push(resolved.value);
     });
 
-    options.authorize?.(candidates.map((candidate) => candidate.event));
+    options.authorize?.(events);
 
-    const { unique, duplicates } = dedupeBatch(candidates.map((candidate) => candidate.event), recent);
+    const { unique, duplicates } = dedupeBatch(events, recent);
     const written = await persistAndPublish(unique);
     recent.remember(written.appended.map((event) => event.id));
     const allDuplicates = [...duplicates, ...written.duplicates];

@@ -110,11 +110,12 @@ describe('dedupe', () => {
     assert.deepEqual(unique.map((item) => item.id), ['b', 'c']);
     assert.deepEqual(duplicates, ['a', 'b']);
   });
-  it('forgets the oldest ids beyond capacity', () => {
-    const recent = new RecentIds(2);
-    recent.remember(['a', 'b', 'c']);
+  it('forgets the oldest ids beyond capacity, keeping at least the newest half', () => {
+    const recent = new RecentIds(4);
+    recent.remember(['a', 'b', 'c', 'd', 'e', 'f']);
     assert.equal(recent.has('a'), false);
-    assert.equal(recent.has('c'), true);
+    assert.equal(recent.has('b'), false);
+    assert.ok(['e', 'f'].every((id) => recent.has(id)));
   });
 });
 

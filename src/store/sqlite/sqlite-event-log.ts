@@ -22,6 +22,21 @@ function toStored(row: EventRow): StoredEvent {
   return { ...event, position: row.position };
 }
 
+/** A stored copy built as one literal: an object spread per event costs measurably on the ingest hot path. */
+function withPosition(event: CanonicalEvent, position: number): StoredEvent {
+  return {
+    id: event.id,
+    type: event.type,
+    occurredAt: event.occurredAt,
+    receivedAt: event.receivedAt,
+    source: event.source,
+    subject: event.subject,
+    data: event.data,
+    quality: event.quality,
+    position,
+  };
+}
+
 function escapeLike(value: string): string {
   return value.replace(/[\\%_]/g, (match) => `\\${match}`);
 }
@@ -58,7 +73,7 @@ export class SqliteEventLog implements EventLog {
           event.subject.lot ?? null,
           JSON.stringify(event),
         );
-        if (info.changes === 1) appended.push({ ...event, position: Number(info.lastInsertRowid) });
+        if (info.changes === 1) appended.push(withPosition(event, Number(info.lastInsertRowid)));
         else duplicates.push(event.id);
       }
       return { appended, duplicates };
