@@ -33,14 +33,8 @@ function nodeAt(document: Document, pointer: string): Node | undefined {
   return node as Node | undefined;
 }
 
-/** Checks a plant.yaml file and returns every problem with its position, without throwing. */
-export async function checkPlantConfigFile(file: string): Promise<FileCheck> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    return { ok: false, issues: [{ path: '/', message: `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}` }] };
-  }
+/** Checks plant.yaml text (read from `file`) and returns every problem with its position. */
+export function checkPlantConfigText(text: string): FileCheck {
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (document.errors.length > 0) {
@@ -65,19 +59,30 @@ export async function checkPlantConfigFile(file: string): Promise<FileCheck> {
   };
 }
 
+/** Checks a plant.yaml file and returns every problem with its position, without throwing. */
+export async function checkPlantConfigFile(file: string): Promise<FileCheck> {
+  try {
+    return checkPlantConfigText(await readFile(file, 'utf8'));
+  } catch (error) {
+    return { ok: false, issues: [{ path: '/', message: `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}` }] };
+  }
+}
+
 /**
  * Loads and validates plant.yaml.
- * @throws PF_ERR_CONFIG_NOT_FOUND when the file is missing; PF_ERR_CONFIG_INVALID with every issue in `details`.
+ * @throws PF_ERR_CONFIG_NOT_FOUND when the file cannot be read; PF_ERR_CONFIG_INVALID with every issue in `details`.
  */
 export async function loadPlantConfigFile(file: string): Promise<{ config: PlantConfig; model: PlantModel }> {
-  let exists = true;
+  let text: string;
   try {
-    await readFile(file, { flag: 'r' });
+    text = await readFile(file, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') exists = false;
+    throw new InputError('PF_ERR_CONFIG_NOT_FOUND', `cannot read plant configuration ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'}); pass --config <file>`, {
+      cause: error,
+      details: { file },
+    });
   }
-  if (!exists) throw new InputError('PF_ERR_CONFIG_NOT_FOUND', `plant configuration ${file} not found (pass --config <file>)`, { details: { file } });
-  const result = await checkPlantConfigFile(file);
+  const result = checkPlantConfigText(text);
   if (result.ok) return { config: result.config, model: result.model };
   const lines = result.issues.slice(0, 20).map((issue) => `  ${formatIssue(file, issue)}`);
   const more = result.issues.length > 20 ? `\n  ... and ${result.issues.length - 20} more` : '';
