@@ -9,6 +9,7 @@ import { installAccessControl } from './access-hook.js';
 import type { ApiContext } from './context.js';
 import { installErrorHandling } from './error-handler.js';
 import { authRoutes } from './routes/auth/index.js';
+import { connectorRoutes } from './routes/connectors/index.js';
 import { crosswalkRoutes } from './routes/crosswalk/index.js';
 import { deadLetterRoutes } from './routes/deadletters/index.js';
 import { engineRoutes } from './routes/engines/index.js';
@@ -71,7 +72,7 @@ export async function buildApp(context: ApiContext, options: AppOptions = {}): P
     },
   });
   registerMetrics(app, context);
-  for (const routes of [authRoutes, eventRoutes, sampleRoutes, plantRoutes, streamRoutes, deadLetterRoutes, crosswalkRoutes, engineRoutes, healthRoutes]) {
+  for (const routes of [authRoutes, eventRoutes, sampleRoutes, plantRoutes, streamRoutes, deadLetterRoutes, crosswalkRoutes, engineRoutes, connectorRoutes, healthRoutes]) {
     await app.register(routes(context));
   }
   app.get(

@@ -3,6 +3,7 @@
  */
 import type { Crosswalk, CrosswalkMapping } from '../core/crosswalk.js';
 import type { EventBus } from '../core/event-bus.js';
+import type { ConnectorHealth } from '../core/health.js';
 import type { Ingestor } from '../core/ingest.js';
 import type { MetricsRegistry } from '../core/metrics.js';
 import type { PlantModel } from '../core/plant-model.js';
@@ -38,4 +39,14 @@ export interface ApiContext {
   crosswalk: CrosswalkService;
   auth: AuthService;
   engines(): Promise<EngineStatus[]>;
+  connectors(): ConnectorStatus[];
+}
+
+export interface ConnectorStatus {
+  id: string;
+  kind: string;
+  system: string;
+  enabled: boolean;
+  health: ConnectorHealth;
+  buffered: number;
 }

@@ -64,6 +64,8 @@ export interface Connector {
 export interface ConnectorDefinition<S extends TSchema = TSchema> {
   /** The `kind:` value in plant.yaml, e.g. `opcua`. */
   kind: string;
+  /** The source system events carry when the entry names none (`plc` for OPC UA, `mes` for webhooks, ...). */
+  defaultSystem?: string;
   configSchema: S;
   create(config: Static<S>, context: ConnectorContext): Connector;
 }

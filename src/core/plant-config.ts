@@ -201,6 +201,22 @@ export const ServerConfigSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/**
+ * One connector instance: one endpoint (a broker, an OPC UA server, an agent, a Modbus unit) with its bindings.
+ * Only the common keys are checked here; each kind's own keys are checked against that kind's schema by the runtime,
+ * which knows the installed kinds.
+ */
+export const ConnectorEntrySchema = Type.Object(
+  {
+    id: Id,
+    kind: Type.String({ minLength: 1, description: 'The connector kind: mqtt, sparkplug, opcua, mtconnect, modbus, http, file.' }),
+    system: Type.Optional(Type.String({ minLength: 1, description: 'The source system name events carry, used for crosswalk lookups. Default: per kind.' })),
+    enabled: Type.Optional(Type.Boolean({ description: 'Set false to keep the entry but not start it. Default true.' })),
+  },
+  { additionalProperties: true },
+);
+export type ConnectorEntry = Static<typeof ConnectorEntrySchema>;
+
 export const PlantConfigSchema = Type.Object(
   {
     version: Type.Literal(1, { description: 'The plant.yaml format version.' }),
@@ -212,6 +228,7 @@ export const PlantConfigSchema = Type.Object(
     shifts: Type.Optional(Type.Array(ShiftSchema)),
     roster: Type.Optional(Type.Array(RosterEntrySchema)),
     users: Type.Optional(Type.Array(UserSchema)),
+    connectors: Type.Optional(Type.Array(ConnectorEntrySchema)),
     ingest: Type.Optional(IngestConfigSchema),
     store: Type.Optional(StoreConfigSchema),
     server: Type.Optional(ServerConfigSchema),

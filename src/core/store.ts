@@ -151,6 +151,32 @@ export interface CheckpointStore {
   listCheckpoints(): Promise<Array<{ consumer: string; position: number }>>;
 }
 
+export interface QueuedBatch {
+  seq: number;
+  kind: 'events' | 'samples';
+  /** The batch as JSON, exactly as the connector produced it. */
+  payload: string;
+}
+
+/**
+ * Store-and-forward for one connector: a bounded, durable FIFO of batches that could not be ingested (store away,
+ * back-pressure), drained in order when ingest works again.
+ */
+export interface ForwardQueue {
+  /**
+   * Appends a batch; false when the queue is full (the caller reports the overflow).
+   * @throws PF_ERR_STORE_UNAVAILABLE when the queue file itself cannot be written
+   */
+  push(kind: QueuedBatch['kind'], payload: string): Promise<boolean>;
+  /** The oldest batches, in order. */
+  peek(limit: number): Promise<QueuedBatch[]>;
+  /** Removes a delivered batch. */
+  remove(seq: number): Promise<void>;
+  /** Batches waiting. */
+  size(): Promise<number>;
+  close(): Promise<void>;
+}
+
 /** The bundle a backend provides; runtime picks one explicitly from config. */
 export interface Stores {
   events: EventLog;

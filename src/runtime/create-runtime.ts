@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { AuthService } from '../api/auth/auth-service.js';
 import { buildApp } from '../api/app.js';
 import type { ApiContext } from '../api/context.js';
+import type { ConnectorDefinition } from '../core/connector.js';
 import { EngineHost, type EngineRegistration } from '../core/engine-host.js';
 import { InProcessEventBus, type EventBus } from '../core/event-bus.js';
 import { MetricsRegistry } from '../core/metrics.js';
@@ -16,6 +17,8 @@ import type { PlantConfig } from '../core/plant-config.js';
 import type { PlantModel } from '../core/plant-model.js';
 import type { Stores } from '../core/store.js';
 import { openSqliteStores } from '../store/sqlite/index.js';
+import { ConnectorManager } from './connector-manager.js';
+import { CONNECTOR_KINDS } from './connector-kinds.js';
 import { CrosswalkService } from './crosswalk-service.js';
 import { loadPlantConfigFile } from './plant-config-file.js';
 
@@ -29,6 +32,8 @@ export interface CoreOptions {
   /** Overrides `store.dataDir` from the config. */
   dataDir?: string;
   engines?: readonly EngineRegistration[];
+  /** The connector kinds available; default every kind this build has. */
+  connectorKinds?: readonly ConnectorDefinition[];
   /** Clock for receivedAt (tests, simulation). */
   now?: () => number;
 }
@@ -46,6 +51,8 @@ export interface Core {
   crosswalk: CrosswalkService;
   auth: AuthService;
   engines: EngineHost;
+  /** Built here, started only by startRuntime: CLI commands that open the data never talk to devices. */
+  connectors: ConnectorManager;
   /** Drains the pipeline, stops engines and closes the stores, in that order, so no accepted write is torn. */
   close(): Promise<void>;
 }
@@ -79,14 +86,24 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       { events: stores.events, checkpoints: stores.checkpoints, deadLetters: stores.deadLetters, appendDerived: (events) => pipeline.appendDerived(events), bus, metrics },
       options.engines ?? [],
     );
+    const connectors = new ConnectorManager({
+      entries: config.connectors ?? [],
+      kinds: options.connectorKinds ?? CONNECTOR_KINDS,
+      ingestor: pipeline,
+      deadLetters: stores.deadLetters,
+      dataDir,
+      metrics,
+    });
     const auth = new AuthService({ users: config.users ?? [], records: stores.records, sessionHours: config.server?.sessionHours ?? 12 });
     let closed = false;
     return {
-      config, plant, dataDir, stores, bus, metrics, pipeline, crosswalk, auth, engines,
+      config, plant, dataDir, stores, bus, metrics, pipeline, crosswalk, auth, engines, connectors,
       replayer: new DeadLetterReplayer(stores.deadLetters, pipeline),
       async close() {
         if (closed) return;
         closed = true;
+        // Connectors first, so nothing new arrives; their last readings are flushed into the pipeline as they stop.
+        await connectors.stop();
         await pipeline.drain();
         await engines.stop();
         await pipeline.drain();
@@ -124,6 +141,7 @@ export function apiContextOf(core: Core): ApiContext {
     crosswalk: core.crosswalk,
     auth: core.auth,
     engines: () => core.engines.status(),
+    connectors: () => core.connectors.status(),
   };
 }
 
@@ -134,6 +152,7 @@ export async function startRuntime(options: ServerOptions): Promise<Runtime> {
   let retention: NodeJS.Timeout | undefined;
   try {
     await core.engines.start();
+    await core.connectors.start();
     app = await buildApp(apiContextOf(core), { logger: options.logger ?? false });
     const host = options.host ?? core.config.server?.host ?? '127.0.0.1';
     const port = options.port ?? core.config.server?.port ?? 8080;

@@ -8,6 +8,8 @@ import { InputError } from '../core/errors.js';
 import type { PlantConfig } from '../core/plant-config.js';
 import { PlantModel } from '../core/plant-model.js';
 import { validatePlantConfig, type ConfigIssue } from '../core/plant-validation.js';
+import { connectorIssues } from './connector-manager.js';
+import { CONNECTOR_KINDS } from './connector-kinds.js';
 
 export interface FileIssue extends ConfigIssue {
   line?: number;
@@ -33,6 +35,12 @@ function nodeAt(document: Document, pointer: string): Node | undefined {
   return node as Node | undefined;
 }
 
+/** Connector entries are checked against their kind's own schema, which only the runtime knows. */
+function withConnectorIssues(config: PlantConfig): { ok: true; config: PlantConfig } | { ok: false; issues: ConfigIssue[] } {
+  const issues = connectorIssues(config.connectors, CONNECTOR_KINDS);
+  return issues.length === 0 ? { ok: true, config } : { ok: false, issues };
+}
+
 /** Checks plant.yaml text (read from `file`) and returns every problem with its position. */
 export function checkPlantConfigText(text: string): FileCheck {
   const lineCounter = new LineCounter();
@@ -46,7 +54,10 @@ export function checkPlantConfigText(text: string): FileCheck {
       }),
     };
   }
-  const result = validatePlantConfig(document.toJS());
+  const validated = validatePlantConfig(document.toJS());
+  const result: { ok: true; config: PlantConfig } | { ok: false; issues: ConfigIssue[] } = validated.ok
+    ? withConnectorIssues(validated.config)
+    : validated;
   if (result.ok) return { ok: true, config: result.config, model: new PlantModel(result.config) };
   return {
     ok: false,

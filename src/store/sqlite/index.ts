@@ -9,6 +9,7 @@ import { SqliteHistorian } from './sqlite-historian.js';
 import { SqliteRecordStore } from './sqlite-record-store.js';
 
 export { openDatabase, type OpenOptions } from './sqlite-database.js';
+export { SqliteForwardQueue, type ForwardQueueOptions } from './sqlite-forward-queue.js';
 export { SqliteEventLog, SqliteHistorian, SqliteDeadLetterStore, SqliteRecordStore };
 
 /**

@@ -1,0 +1,161 @@
+/**
+ * The MQTT connector: one broker session, subscriptions for every binding's topic filter, readings mapped and handed
+ * to the sink in small batches. Reconnects through the shared backoff and re-subscribes after every reconnect.
+ *
+ * QoS 1 messages are acknowledged to the broker on receipt (mqtt.js reads the next packet only after the ack, so
+ * holding acks until commit would mean one commit per message); they reach the store within `flushMs`. See ADR 0005.
+ */
+import type { Connector, ConnectorContext, WriteRequest, WriteResult } from '../../core/connector.js';
+import { describeError } from '../../core/errors.js';
+import type { EventInput, Sample } from '../../core/event.js';
+import { HealthTracker } from '../../core/health.js';
+import type { MappingMemory } from '../../core/mapping.js';
+import type { MqttConfig } from './config.js';
+import { decodePayload, mapMessage, timestampOf } from './mapping.js';
+import { clientOptions, connectMqtt, type MqttMessage, type MqttTransport } from './transport.js';
+
+const FLUSH_AT = 1000;
+
+export function createMqttConnector(config: MqttConfig, context: ConnectorContext): Connector {
+  const health = new HealthTracker(context.now);
+  const memory: MappingMemory = new Map();
+  const backoff = context.backoff({ initialMs: 500, maxMs: 30_000 });
+  const clientId = config.clientId ?? `plantfabric-${context.id}`;
+  const filters = [...new Set(config.bindings.map((binding) => binding.topic))];
+  const source = { system: context.system, connector: context.id };
+  let transport: MqttTransport | undefined;
+  let stopped = true;
+  let retryTimer: NodeJS.Timeout | undefined;
+  let flushTimer: NodeJS.Timeout | undefined;
+  let events: EventInput[] = [];
+  let samples: Sample[] = [];
+  let flushing: Promise<void> = Promise.resolve();
+  let received = 0;
+
+  health.setDetails({ url: config.url, bindings: config.bindings.length, received });
+
+  async function connect(): Promise<void> {
+    if (stopped) return;
+    health.set('connecting');
+    try {
+      const opened = await connectMqtt(config.url, clientOptions(config, clientId), { onMessage, onClose });
+      if (stopped) {
+        await opened.end();
+        return;
+      }
+      transport = opened;
+      await opened.subscribe(filters, config.qos);
+      backoff.reset();
+      health.set('connected');
+    } catch (error) {
+      await transport?.end().catch(() => undefined);
+      transport = undefined;
+      if (stopped) return;
+      health.set('disconnected', { message: `${config.url}: ${describeError(error)}`, code: 'PF_ERR_PROTOCOL' });
+      scheduleReconnect();
+    }
+  }
+
+  function onClose(): void {
+    transport = undefined;
+    if (stopped) return;
+    health.set('disconnected', { message: `${config.url}: connection lost`, code: 'PF_ERR_PROTOCOL' });
+    scheduleReconnect();
+  }
+
+  function scheduleReconnect(): void {
+    if (stopped || retryTimer !== undefined) return;
+    const delay = backoff.next() ?? 30_000;
+    retryTimer = setTimeout(() => {
+      retryTimer = undefined;
+      void connect();
+    }, delay);
+  }
+
+  function deadLetter(payload: Uint8Array, code: string, message: string, topic: string): void {
+    context.sink.deadLetter(payload, { code, message, address: topic, contentType: 'application/octet-stream' }).catch((error: unknown) => {
+      context.log.error(`could not keep a dead letter: ${describeError(error)}`);
+    });
+  }
+
+  function onMessage({ topic, payload }: MqttMessage): void {
+    received += 1;
+    const decoded = decodePayload(payload);
+    if (!decoded.ok) return deadLetter(payload, 'PF_ERR_INGEST_DECODE', `${topic}: ${decoded.message}`, topic);
+    const ts = timestampOf(decoded.value, config.timestampField, context.now());
+    if (ts === undefined) return deadLetter(payload, 'PF_ERR_INGEST_SCHEMA', `${topic}: no usable time at '${config.timestampField}'`, topic);
+    for (const result of mapMessage(config.bindings, topic, decoded.value, ts, memory, source)) {
+      if (result.kind === 'sample') samples.push(result.sample);
+      else if (result.kind === 'event') events.push(result.event);
+      else if (result.kind === 'reject') deadLetter(payload, result.code, result.message, topic);
+    }
+    scheduleFlush();
+  }
+
+  function scheduleFlush(): void {
+    if (events.length + samples.length >= FLUSH_AT) {
+      clearTimeout(flushTimer);
+      flushTimer = undefined;
+      void flush();
+    } else if (flushTimer === undefined) {
+      flushTimer = setTimeout(() => {
+        flushTimer = undefined;
+        void flush();
+      }, config.flushMs);
+    }
+  }
+
+  /** Hands what is pending to the sink; chained so batches arrive in the order they were read. */
+  function flush(): Promise<void> {
+    const batchEvents = events;
+    const batchSamples = samples;
+    events = [];
+    samples = [];
+    health.setDetails({ received });
+    flushing = flushing.then(async () => {
+      try {
+        if (batchSamples.length > 0) await context.sink.samples(batchSamples);
+        if (batchEvents.length > 0) await context.sink.events(batchEvents);
+      } catch (error) {
+        context.log.error(`ingest failed: ${describeError(error)}`);
+        if (health.state === 'connected') health.set('degraded', { message: describeError(error) });
+      }
+    });
+    return flushing;
+  }
+
+  return {
+    async start() {
+      if (!stopped) return;
+      stopped = false;
+      // Not awaited: a broker that is down must not hold up the plant's start; health shows the retries.
+      void connect();
+    },
+
+    async stop() {
+      stopped = true;
+      clearTimeout(retryTimer);
+      retryTimer = undefined;
+      clearTimeout(flushTimer);
+      flushTimer = undefined;
+      const open = transport;
+      transport = undefined;
+      await open?.end();
+      await flush();
+      if (health.state !== 'stopped') health.set('stopped');
+    },
+
+    health: () => health.get(),
+
+    async write(request: WriteRequest): Promise<WriteResult> {
+      if (transport === undefined) return { ok: false, message: 'not connected' };
+      const payload = typeof request.value === 'string' ? request.value : JSON.stringify(request.value);
+      try {
+        await transport.publish(request.address, payload, { qos: 1 });
+        return { ok: true };
+      } catch (error) {
+        return { ok: false, message: describeError(error) };
+      }
+    },
+  };
+}

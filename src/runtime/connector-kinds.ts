@@ -1,0 +1,7 @@
+/**
+ * Every connector kind this build knows. Adding a protocol is one folder under src/connectors and one line here.
+ */
+import type { ConnectorDefinition } from '../core/connector.js';
+import { mqttConnector } from '../connectors/mqtt/index.js';
+
+export const CONNECTOR_KINDS: readonly ConnectorDefinition[] = [mqttConnector];
