@@ -66,7 +66,8 @@ export function connectorIssues(entries: readonly ConnectorEntry[] | undefined, 
     }
     const check = TypeCompiler.Compile(definition.configSchema);
     const reported = new Set<string>();
-    for (const error of check.Errors(ownConfig(entry))) {
+    // Defaults first: a key with a default may be left out of plant.yaml.
+    for (const error of check.Errors(Value.Default(definition.configSchema, ownConfig(entry)))) {
       if (reported.has(error.path)) continue;
       reported.add(error.path);
       const literals = (error.schema as { anyOf?: Array<{ const?: unknown }> }).anyOf?.map((option) => option.const);
