@@ -26,6 +26,9 @@ describe('mapReading', () => {
     assert.deepEqual(fault.kind === 'event' && fault.event.data, { state: 'faulted', previousState: 'execute' });
     const unknown = mapReading(binding, reading(7), memory, source);
     assert.equal(unknown.kind, 'reject');
+    const stale = mapReading(binding, reading(2, { quality: 'bad' }), memory, source);
+    assert.equal(stale.kind === 'event' && stale.event.quality, 'bad', 'the same state gone stale is reported');
+    assert.deepEqual(stale.kind === 'event' && stale.event.data, { state: 'faulted' });
   });
   it('turns a running counter into increments, surviving a counter reset', () => {
     const memory: MappingMemory = new Map();

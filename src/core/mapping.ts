@@ -144,11 +144,14 @@ export function mapReading(binding: Binding, reading: RawReading, memory: Mappin
       const state = binding.enum === undefined ? text : binding.enum[text];
       if (state === undefined) return reject(binding, `value ${text} is not in the enum map (${Object.keys(binding.enum ?? {}).join(', ')})`);
       const previous = memory.get(key);
-      if (previous === state) return { kind: 'skip', reason: 'state unchanged' };
+      // A change of quality is news too: a state gone stale (source dead) must reach the log as such.
+      const qualityKey = `${key}\u0000quality`;
+      if (previous === state && memory.get(qualityKey) === reading.quality) return { kind: 'skip', reason: 'state unchanged' };
       memory.set(key, state);
+      memory.set(qualityKey, reading.quality);
       return {
         kind: 'event',
-        event: { ...base, type: 'equipment.state.changed', data: { state, ...(typeof previous === 'string' ? { previousState: previous } : {}), ...statusData } },
+        event: { ...base, type: 'equipment.state.changed', data: { state, ...(typeof previous === 'string' && previous !== state ? { previousState: previous } : {}), ...statusData } },
       };
     }
     case 'count': {

@@ -3,5 +3,6 @@
  */
 import type { ConnectorDefinition } from '../core/connector.js';
 import { mqttConnector } from '../connectors/mqtt/index.js';
+import { sparkplugConnector } from '../connectors/sparkplug/index.js';
 
-export const CONNECTOR_KINDS: readonly ConnectorDefinition[] = [mqttConnector];
+export const CONNECTOR_KINDS: readonly ConnectorDefinition[] = [mqttConnector, sparkplugConnector];
