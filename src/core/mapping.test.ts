@@ -58,6 +58,16 @@ describe('mapReading', () => {
     assert.equal(mapReading(bind({ field: 'payload.missing' }), reading({ payload: {} }), memory, source).kind, 'reject');
     assert.equal(mapReading(bind({}), reading('abc'), memory, source).kind, 'reject');
   });
+  it('repeats the last value with bad quality when a bad reading has none, and skips when nothing is known', () => {
+    const memory: MappingMemory = new Map();
+    const binding = bind({});
+    assert.equal(mapReading(binding, reading(null, { quality: 'bad', status: 'exception 2' }), memory, source).kind, 'skip');
+    mapReading(binding, reading(7), memory, source);
+    const stale = mapReading(binding, reading(null, { quality: 'bad', ts: 1_700_000_001_000 }), memory, source);
+    assert.deepEqual(stale.kind === 'sample' && [stale.sample.value, stale.sample.quality, stale.sample.ts], [7, 'bad', 1_700_000_001_000]);
+    assert.equal(mapReading(binding, reading(null), memory, source).kind, 'reject', 'a good reading without a value is an error');
+  });
+
   it('carries quality and the source status into events', () => {
     const memory: MappingMemory = new Map();
     const result = mapReading(bind({ as: 'measurement', signal: 'bore-diameter', unit: 'mm' }), reading(12.01, { quality: 'uncertain', status: 'UncertainLastUsableValue' }), memory, source);

@@ -105,11 +105,16 @@ function reject(binding: Binding, reason: string): MappingResult {
 /** Applies one binding to one reading. */
 export function mapReading(binding: Binding, reading: RawReading, memory: MappingMemory, source: MappingSource): MappingResult {
   const key = `${binding.address}\u0000${binding.signal}`;
-  const raw = extractField(reading.value, binding.field);
+  let raw = extractField(reading.value, binding.field);
+  const rawKey = `${key}\u0000raw`;
   if (raw === undefined || raw === null) {
-    // A bad-quality reading often carries no value: it still matters as data (the signal is stale), not as an error.
-    if (reading.quality !== 'good' && binding.as === 'sample') return { kind: 'skip', reason: `no value (quality ${reading.quality})` };
-    return reject(binding, binding.field === undefined ? 'no value' : `field '${binding.field}' not found in payload`);
+    if (reading.quality === 'good') return reject(binding, binding.field === undefined ? 'no value' : `field '${binding.field}' not found in payload`);
+    // A bad reading (device exception, bad status) often carries no value. It still matters as data: the last value
+    // known is repeated with the bad quality, so the historian and the log show the signal went stale, and when.
+    raw = memory.get(rawKey);
+    if (raw === undefined) return { kind: 'skip', reason: `no value (quality ${reading.quality}) and none known before` };
+  } else {
+    memory.set(rawKey, raw);
   }
   const occurredAt = new Date(reading.ts).toISOString();
   const base = {

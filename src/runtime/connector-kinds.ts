@@ -2,7 +2,8 @@
  * Every connector kind this build knows. Adding a protocol is one folder under src/connectors and one line here.
  */
 import type { ConnectorDefinition } from '../core/connector.js';
+import { modbusConnector } from '../connectors/modbus/index.js';
 import { mqttConnector } from '../connectors/mqtt/index.js';
 import { sparkplugConnector } from '../connectors/sparkplug/index.js';
 
-export const CONNECTOR_KINDS: readonly ConnectorDefinition[] = [mqttConnector, sparkplugConnector];
+export const CONNECTOR_KINDS: readonly ConnectorDefinition[] = [mqttConnector, sparkplugConnector, modbusConnector];
