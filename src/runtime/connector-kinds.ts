@@ -4,6 +4,7 @@
 import type { ConnectorDefinition } from '../core/connector.js';
 import { modbusConnector } from '../connectors/modbus/index.js';
 import { mqttConnector } from '../connectors/mqtt/index.js';
+import { opcuaConnector } from '../connectors/opcua/index.js';
 import { sparkplugConnector } from '../connectors/sparkplug/index.js';
 
-export const CONNECTOR_KINDS: readonly ConnectorDefinition[] = [mqttConnector, sparkplugConnector, modbusConnector];
+export const CONNECTOR_KINDS: readonly ConnectorDefinition[] = [opcuaConnector, mqttConnector, sparkplugConnector, modbusConnector];
