@@ -2,6 +2,7 @@
  * The `plantfabric` command line. Each command lives in ./commands/<name>.ts and registers itself here.
  */
 import { Command } from 'commander';
+import { registerBrowse } from './commands/browse.js';
 import { registerCrosswalk } from './commands/crosswalk.js';
 import { registerDeadLetters } from './commands/deadletters.js';
 import { registerStart } from './commands/start.js';
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerDeadLetters(program);
   registerCrosswalk(program);
   registerUsers(program);
+  registerBrowse(program);
   return program;
 }
 
