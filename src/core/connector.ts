@@ -5,8 +5,9 @@
  */
 import type { Static, TSchema } from '@sinclair/typebox';
 import type { Backoff, BackoffOptions } from './backoff.js';
-import type { EventInput, Sample } from './event.js';
+import type { EventInput, Sample, StoredEvent } from './event.js';
 import type { ConnectorHealth } from './health.js';
+import type { Unsubscribe } from './store.js';
 
 /** Where a connector hands its output: the ingest pipeline, behind store-and-forward. */
 export interface ConnectorSink {
@@ -24,6 +25,15 @@ export interface ConnectorLog {
   error(message: string, fields?: Record<string, unknown>): void;
 }
 
+/**
+ * What the plant produces, for outbound connectors (the unified namespace): events once durable in the log and
+ * samples once written to the historian, each in order. Handlers must be quick; they queue work, not do it.
+ */
+export interface PlantFeed {
+  onEvents(handler: (events: readonly StoredEvent[]) => void): Unsubscribe;
+  onSamples(handler: (samples: readonly Sample[]) => void): Unsubscribe;
+}
+
 export interface ConnectorContext {
   /** The instance id from plant.yaml, e.g. `line-1-opcua`. */
   id: string;
@@ -36,6 +46,8 @@ export interface ConnectorContext {
   now(): number;
   /** Folder the connector may keep files in (certificates, cursors), created on demand. */
   stateDir: string;
+  /** The plant's own output, for connectors that publish it outward. */
+  feed: PlantFeed;
 }
 
 export interface WriteRequest {

@@ -3,8 +3,8 @@
  */
 import type { ConnectorDefinition } from '../core/connector.js';
 import { modbusConnector } from '../connectors/modbus/index.js';
-import { mqttConnector } from '../connectors/mqtt/index.js';
+import { mqttConnector, unsConnector } from '../connectors/mqtt/index.js';
 import { opcuaConnector } from '../connectors/opcua/index.js';
 import { sparkplugConnector } from '../connectors/sparkplug/index.js';
 
-export const CONNECTOR_KINDS: readonly ConnectorDefinition[] = [opcuaConnector, mqttConnector, sparkplugConnector, modbusConnector];
+export const CONNECTOR_KINDS: readonly ConnectorDefinition[] = [opcuaConnector, mqttConnector, sparkplugConnector, modbusConnector, unsConnector];

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { Value } from '@sinclair/typebox/value';
 import { Backoff } from '../core/backoff.js';
-import type { Connector, ConnectorContext, ConnectorDefinition } from '../core/connector.js';
+import type { Connector, ConnectorContext, ConnectorDefinition, PlantFeed } from '../core/connector.js';
 import { describeError } from '../core/errors.js';
 import { HEALTH_STATES, type ConnectorHealth } from '../core/health.js';
 import type { Ingestor } from '../core/ingest.js';
@@ -84,6 +84,8 @@ export interface ConnectorManagerOptions {
   ingestor: Ingestor;
   deadLetters: DeadLetterStore;
   dataDir: string;
+  /** Events and samples as the plant stores them, for outbound connectors. */
+  feed: PlantFeed;
   metrics?: MetricsRegistry;
   now?: () => number;
 }
@@ -143,6 +145,7 @@ export class ConnectorManager {
       log: { info: log('info'), warn: log('warn'), error: log('error') },
       now: this.#options.now ?? Date.now,
       stateDir,
+      feed: this.#options.feed,
     };
     running.connector = definition.create(Value.Default(definition.configSchema, ownConfig(entry)), context);
     await running.connector.start();

@@ -92,6 +92,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       ingestor: pipeline,
       deadLetters: stores.deadLetters,
       dataDir,
+      feed: { onEvents: (handler) => bus.subscribe(handler), onSamples: (handler) => pipeline.onSamples(handler) },
       metrics,
     });
     const auth = new AuthService({ users: config.users ?? [], records: stores.records, sessionHours: config.server?.sessionHours ?? 12 });

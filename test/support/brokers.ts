@@ -73,7 +73,7 @@ export async function mosquittoBroker(binary: string): Promise<TestBroker> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'pf-mosquitto-'));
   const configFile = join(dir, 'mosquitto.conf');
-  writeFileSync(configFile, `listener ${port} 127.0.0.1\nallow_anonymous true\nset_tcp_nodelay true\npersistence false\n`);
+  writeFileSync(configFile, `listener ${port} 127.0.0.1\nallow_anonymous true\nset_tcp_nodelay true\npersistence false\nmax_queued_messages 1000000\n`);
   let child: ChildProcess | undefined;
   const start = async (): Promise<void> => {
     child = spawn(binary, ['-c', configFile], { stdio: 'ignore' });

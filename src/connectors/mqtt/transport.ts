@@ -22,7 +22,10 @@ export interface MqttTransport {
   end(): Promise<void>;
 }
 
-export function clientOptions(config: MqttConfig, clientId: string): IClientOptions {
+/** What a connection needs of an entry's config; `mqtt` and `uns` entries both have it. */
+export type MqttConnectionConfig = Pick<MqttConfig, 'protocolVersion' | 'cleanSession' | 'username' | 'passwordEnv' | 'tls'>;
+
+export function clientOptions(config: MqttConnectionConfig, clientId: string): IClientOptions {
   const options: IClientOptions = {
     protocolVersion: config.protocolVersion,
     clientId,

@@ -9,7 +9,7 @@ import type { EventBus } from '../event-bus.js';
 import type { IngestOptions, IngestOutcome, IngestRejection, Ingestor, SampleIngestOutcome } from '../ingest.js';
 import type { MetricsRegistry } from '../metrics.js';
 import type { PlantModel } from '../plant-model.js';
-import type { AppendResult, DeadLetterStore, EventLog, Historian } from '../store.js';
+import type { AppendResult, DeadLetterStore, EventLog, Historian, Unsubscribe } from '../store.js';
 import { decodeJson } from './decode.js';
 import { dedupeBatch, RecentIds } from './dedupe.js';
 import { GroupCommitter } from './group-commit.js';
@@ -31,9 +31,13 @@ export interface IngestPipelineDeps {
   now?: () => number;
 }
 
+export type SampleListener = (samples: readonly Sample[]) => void;
+
 export interface IngestPipeline extends Ingestor {
   /** Commits everything queued; call before closing the stores. */
   drain(): Promise<void>;
+  /** Tells `listener` of every sample batch once it is in the historian (the bus carries events only). */
+  onSamples(listener: SampleListener): Unsubscribe;
 }
 
 interface Failed {
@@ -49,6 +53,7 @@ const JSON_TYPE = 'application/json';
 export function createIngestPipeline(deps: IngestPipelineDeps): IngestPipeline {
   const now = deps.now ?? Date.now;
   const recent = new RecentIds();
+  const sampleListeners = new Set<SampleListener>();
   const committer = new GroupCommitter(deps.events, {
     maxBatch: deps.batch?.maxBatch ?? 10_000,
     maxDelayMs: deps.batch?.maxDelayMs ?? 0,
@@ -170,6 +175,16 @@ export function createIngestPipeline(deps: IngestPipelineDeps): IngestPipeline {
       } catch (error) {
         throw new UnavailableError('PF_ERR_INGEST_UNAVAILABLE', `samples could not be stored: ${describeError(error)}`, { cause: error });
       }
+      if (samples.length > 0) {
+        for (const listener of sampleListeners) {
+          try {
+            listener(samples);
+          } catch (error) {
+            // A listener is a consumer's problem; the samples are stored and the producer is answered regardless.
+            console.error(`sample listener failed: ${describeError(error)}`);
+          }
+        }
+      }
       const rejected = await deadLetter(failures, options);
       count('pf_ingest_samples_total', 'Samples submitted to ingest, by result.', outcome.written, { result: 'accepted' });
       count('pf_ingest_samples_total', 'Samples submitted to ingest, by result.', outcome.duplicates, { result: 'duplicate' });
@@ -184,5 +199,10 @@ export function createIngestPipeline(deps: IngestPipelineDeps): IngestPipeline {
     },
 
     drain: () => committer.drain(),
+
+    onSamples(listener) {
+      sampleListeners.add(listener);
+      return () => sampleListeners.delete(listener);
+    },
   };
 }
