@@ -1,6 +1,7 @@
 /**
  * A real OPC UA server (node-opcua) for integration tests and benchmarks: N Double variables `ns=1;s=V<i>` under an
- * Objects/Plant folder, whose values the test sets with explicit source timestamps.
+ * Objects/Plant folder, whose values the test sets with explicit source timestamps, and optional String variables
+ * `ns=1;s=<name>` (a device that reports text where a number is expected).
  */
 import type { OPCUAServer, UAVariable } from 'node-opcua';
 
@@ -9,6 +10,7 @@ export interface OpcuaTestServer {
   server: OPCUAServer;
   variables: UAVariable[];
   set(index: number, value: number, sourceTimestamp: Date): void;
+  setText(name: string, value: string, sourceTimestamp: Date): void;
   close(): Promise<void>;
 }
 
@@ -18,6 +20,8 @@ export interface OpcuaTestServerOptions {
   /** Certificate folder; security modes other than None need one whose trusted/ list the test controls. */
   pkiDir?: string;
   secureOnly?: boolean;
+  /** Names of String variables to add. */
+  textVariables?: string[];
 }
 
 export async function startOpcuaServer(options: OpcuaTestServerOptions): Promise<OpcuaTestServer> {
@@ -51,6 +55,10 @@ export async function startOpcuaServer(options: OpcuaTestServerOptions): Promise
       }),
     );
   }
+  const texts = new Map<string, UAVariable>();
+  for (const name of options.textVariables ?? []) {
+    texts.set(name, namespace.addVariable({ componentOf: folder, browseName: name, nodeId: `s=${name}`, dataType: 'String', value: new opcua.Variant({ dataType: opcua.DataType.String, value: '' }) }));
+  }
   await server.start();
   return {
     endpoint: `opc.tcp://127.0.0.1:${options.port}/UA/Plant`,
@@ -58,6 +66,11 @@ export async function startOpcuaServer(options: OpcuaTestServerOptions): Promise
     variables,
     set(index, value, sourceTimestamp) {
       variables[index]!.setValueFromSource(new opcua.Variant({ dataType: opcua.DataType.Double, value }), opcua.StatusCodes.Good, sourceTimestamp);
+    },
+    setText(name, value, sourceTimestamp) {
+      const variable = texts.get(name);
+      if (variable === undefined) throw new Error(`no text variable ${name}`);
+      variable.setValueFromSource(new opcua.Variant({ dataType: opcua.DataType.String, value }), opcua.StatusCodes.Good, sourceTimestamp);
     },
     async close() {
       await server.shutdown(0);

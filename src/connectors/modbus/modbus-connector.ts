@@ -15,6 +15,8 @@ import { connectModbus, ModbusException, type ModbusTransport } from './transpor
 export function createModbusConnector(config: ModbusConfig, context: ConnectorContext): Connector {
   const health = new HealthTracker(context.now);
   const memory: MappingMemory = new Map();
+  /** The raw value last dead-lettered per binding: a register stuck on a bad value is reported once, not every poll. */
+  const lastRejected = new Map<string, string>();
   const backoff = context.backoff({ initialMs: 500, maxMs: 30_000 });
   const source = { system: context.system, connector: context.id };
   const endpoint = `${config.host}:${config.port}`;
@@ -117,9 +119,14 @@ export function createModbusConnector(config: ModbusConfig, context: ConnectorCo
     const samples: Sample[] = [];
     for (const [binding, reading] of readings) {
       const result = mapReading(binding, reading, memory, source);
+      if (result.kind !== 'reject') lastRejected.delete(`${binding.address}\u0000${binding.signal}`);
       if (result.kind === 'sample') samples.push(result.sample);
       else if (result.kind === 'event') events.push(result.event);
       else if (result.kind === 'reject') {
+        const key = `${binding.address}\u0000${binding.signal}`;
+        const raw = JSON.stringify(reading.value);
+        if (lastRejected.get(key) === raw) continue;
+        lastRejected.set(key, raw);
         await context.sink.deadLetter(new TextEncoder().encode(JSON.stringify({ address: reading.address, value: reading.value, status: reading.status })), {
           code: result.code,
           message: reading.status === undefined ? result.message : `${result.message} (${reading.status})`,

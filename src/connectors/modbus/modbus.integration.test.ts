@@ -11,6 +11,7 @@ import { describe, it } from 'node:test';
 import { createCore } from '../../runtime/create-runtime.js';
 import { freePort } from '../../../test/support/brokers.js';
 import { startModbusServer } from '../../../test/support/modbus-server.js';
+import { assertNothingLeftBehind, resourceCounts, until } from '../../../test/support/wait.js';
 import { encodeRegisters } from './mapping.js';
 
 const UNIT = 'acme/plant-1/utilities/compressor-1';
@@ -19,18 +20,9 @@ function put(holding: Buffer, offset: number, registers: number[]): void {
   registers.forEach((register, index) => holding.writeUInt16BE(register, (offset + index) * 2));
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
 describe('Modbus TCP connector', () => {
-  it('polls every type and order, marks exceptions bad, writes, and recovers from a server restart', async () => {
+  it('polls every type and order, marks exceptions bad, dead-letters what cannot be mapped, writes, and recovers from a server restart', async () => {
+    const before = resourceCounts();
     const port = await freePort();
     const holding = Buffer.alloc(64 * 2);
     const coils = Array.from({ length: 16 }, () => false);
@@ -43,6 +35,7 @@ describe('Modbus TCP connector', () => {
       { offset: 8, type: 'float64', byteOrder: 'big', wordOrder: 'little', value: -1234.5678 },
     ] as const;
     for (const entry of cases) put(holding, entry.offset, encodeRegisters(entry.value, entry));
+    put(holding, 20, [7]); // a mode the state map does not know
     coils[0] = true;
     let server = await startModbusServer(port, holding, coils);
 
@@ -70,6 +63,7 @@ connectors:
         bindings:
 ${bindings}
           - { address: "coil:0", type: bool, equipment: ${UNIT}, signal: overpressure, as: alarm }
+          - { address: "holding:20", type: uint16, equipment: ${UNIT}, signal: mode, as: state, enum: { "0": idle, "1": execute } }
       - id: beyond-the-map
         intervalMs: 50
         bindings:
@@ -85,6 +79,14 @@ ${bindings}
         const points = await until(`v-${entry.type}`, async () => ((await range(`v-${entry.type}`)).length > 0 ? range(`v-${entry.type}`) : undefined));
         assert.ok(Math.abs(points[0]!.value - entry.value) < 1e-6, `${entry.type} ${entry.byteOrder}/${entry.wordOrder}: ${points[0]!.value}`);
       }
+      const rejected = await until('dead letter', async () => (await core.stores.deadLetters.list({ stage: 'connector' }))[0]);
+      assert.equal(rejected.code, 'PF_ERR_INGEST_SCHEMA');
+      assert.equal(rejected.source.address, 'holding:20');
+      assert.deepEqual(JSON.parse(Buffer.from(rejected.raw).toString('utf8')).value, 7, 'the raw register value is kept');
+      assert.match(rejected.message, /not in the enum map/);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.equal((await core.stores.deadLetters.list({ stage: 'connector' })).length, 1, 'a value stuck on bad is reported once, not every poll');
+
       const raised = await until('alarm', async () => (await core.stores.events.query({ types: ['alarm.raised'] }))[0]);
       assert.equal(raised.data['alarm'], 'overpressure');
       await until('degraded by the exception', () => status().health.state === 'degraded' && status().health.lastError?.message.includes('exception'));
@@ -111,5 +113,6 @@ ${bindings}
       await server.close();
       rmSync(dir, { recursive: true, force: true });
     }
+    await assertNothingLeftBehind(before);
   });
 });

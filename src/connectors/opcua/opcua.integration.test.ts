@@ -11,6 +11,7 @@ import { describe, it } from 'node:test';
 import { createCore } from '../../runtime/create-runtime.js';
 import { freePort } from '../../../test/support/brokers.js';
 import { startOpcuaServer } from '../../../test/support/opcua-server.js';
+import { assertNothingLeftBehind, resourceCounts, until } from '../../../test/support/wait.js';
 
 const MACHINE = 'acme/plant-1/assembly/line-1/press-1';
 
@@ -34,16 +35,6 @@ ${extra}
     bindings:
 ${bindings}
 `;
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 describe('OPC UA connector', () => {
@@ -87,6 +78,30 @@ describe('OPC UA connector', () => {
       await server.close();
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('dead-letters a value its binding cannot transform, and leaves nothing running after stop', async () => {
+    const before = resourceCounts();
+    const port = await freePort();
+    const dir = mkdtempSync(join(tmpdir(), 'pf-opcua-bad-'));
+    const server = await startOpcuaServer({ port, variables: 1, textVariables: ['Speed'] });
+    writeFileSync(join(dir, 'plant.yaml'), plantYaml(server.endpoint, 1).replace('    bindings:\n', `    bindings:\n      - { address: "ns=1;s=Speed", equipment: ${MACHINE}, signal: speed, as: sample }\n`));
+    const core = await createCore({ configFile: join(dir, 'plant.yaml'), dataDir: dir });
+    try {
+      await core.connectors.start();
+      await until('connected', () => core.connectors.status()[0]!.health.state === 'connected');
+      server.setText('Speed', 'fast', new Date(Date.UTC(2026, 0, 1)));
+      const rejected = await until('dead letter', async () => (await core.stores.deadLetters.list({ stage: 'connector' })).find((entry) => entry.message.includes('"fast"')));
+      assert.equal(rejected.code, 'PF_ERR_INGEST_SCHEMA');
+      assert.equal(rejected.source.address, 'ns=1;s=Speed');
+      assert.deepEqual(JSON.parse(Buffer.from(rejected.raw).toString('utf8')), { nodeId: 'ns=1;s=Speed', value: 'fast' });
+      assert.equal((await core.stores.historian.series(MACHINE)).find((series) => series.signal === 'speed'), undefined, 'not counted as data');
+    } finally {
+      await core.close();
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+    await assertNothingLeftBehind(before);
   });
 
   it('refuses SignAndEncrypt with an untrusted certificate, with a clear error, and connects once trusted', async () => {

@@ -12,6 +12,7 @@ import mqtt, { type MqttClient } from 'mqtt';
 import type { UMetric } from 'sparkplug-payload/lib/sparkplugbpayload.js';
 import { createCore, type Core } from '../../runtime/create-runtime.js';
 import { aedesBroker, mosquittoBroker, mosquittoPath, type TestBroker } from '../../../test/support/brokers.js';
+import { assertNothingLeftBehind, resourceCounts, until } from '../../../test/support/wait.js';
 import { decodeSparkplug, encodeSparkplug } from './codec.js';
 
 const PRESS = 'acme/plant-1/assembly/line-1/press-1';
@@ -42,16 +43,6 @@ connectors:
       - { address: "line-1/edge-1/press:Label", equipment: ${PRESS}, signal: label, as: event, eventType: signal.value.changed }
 ${typed}
 `;
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }
 
 /** A minimal edge node: births, data with aliases, its own seq counter, and rebirth on NCMD. */
@@ -102,6 +93,7 @@ class EdgeNode {
 }
 
 async function exercise(makeBroker: () => Promise<TestBroker>): Promise<void> {
+  const before = resourceCounts();
   const broker = await makeBroker();
   const dir = mkdtempSync(join(tmpdir(), 'pf-spb-'));
   writeFileSync(join(dir, 'plant.yaml'), plantYaml(broker.url));
@@ -131,6 +123,17 @@ async function exercise(makeBroker: () => Promise<TestBroker>): Promise<void> {
       assert.equal(points[0]!.value, typeof value === 'boolean' ? Number(value) : value, `${name} decoded exactly`);
     }
 
+    // Bytes that are not a Sparkplug payload: kept as a dead letter with the bytes, never counted as data.
+    const garbage = Buffer.from([0x0a, 0xff, 0xff, 0xff, 0x01, 0x02, 0x03]);
+    await edge.client.publishAsync('spBv1.0/line-1/DDATA/edge-1/press', garbage, { qos: 1 });
+    const malformed = await until('dead letter', async () => (await running.stores.deadLetters.list({ stage: 'connector' }))[0]);
+    assert.equal(malformed.code, 'PF_ERR_INGEST_DECODE');
+    assert.deepEqual(Buffer.from(malformed.raw), garbage);
+    assert.equal(malformed.source.address, 'spBv1.0/line-1/DDATA/edge-1/press');
+    // What the bytes said is lost, so the host asks the node to re-send its state.
+    await until('rebirth after undecodable data', () => edge.rebirths >= 1);
+    const rebirthsBeforeGap = edge.rebirths;
+
     await edge.publish('DDATA', [{ alias: 2, type: 'Double', value: 3.5 }, { alias: 1, type: 'String', value: 'HELD' }], 'press');
     await until('alias-resolved data', async () => (await range('vibration-rms')).some((point) => point.value === 3.5));
     const held = await until('held state', async () => {
@@ -141,12 +144,12 @@ async function exercise(makeBroker: () => Promise<TestBroker>): Promise<void> {
 
     edge.seq = 40; // a deliberate gap
     await edge.publish('DDATA', [{ alias: 2, type: 'Double', value: 4.5 }], 'press');
-    await until('rebirth honoured', () => edge.rebirths >= 1);
+    await until('rebirth honoured', () => edge.rebirths > rebirthsBeforeGap);
     await until('data after rebirth', async () => {
       await edge.publish('DDATA', [{ alias: 2, type: 'Double', value: 5.5 }], 'press');
       return (await range('vibration-rms')).some((point) => point.value === 5.5);
     });
-    assert.ok((running.connectors.status()[0]!.health.details?.['rebirthsRequested'] as number) >= 1);
+    assert.ok((running.connectors.status()[0]!.health.details?.['rebirthsRequested'] as number) >= 2);
 
     await new Promise((resolve) => setTimeout(resolve, 5)); // the stale marker gets a millisecond of its own
     await edge.death(0); // an older session's death: ignored
@@ -183,6 +186,7 @@ async function exercise(makeBroker: () => Promise<TestBroker>): Promise<void> {
     await broker.dispose();
     rmSync(dir, { recursive: true, force: true });
   }
+  await assertNothingLeftBehind(before);
 }
 
 describe('Sparkplug B host', () => {
