@@ -11,10 +11,11 @@ import { describe, it } from 'node:test';
 import mqtt from 'mqtt';
 import { createCore, type Core } from '../../runtime/create-runtime.js';
 import { aedesBroker, mosquittoBroker, mosquittoPath, type TestBroker } from '../../../test/support/brokers.js';
+import { assertNothingLeftBehind, resourceCounts, until } from '../../../test/support/wait.js';
 
 const PRESS = 'acme/plant-1/assembly/line-1/press-1';
 
-function plantYaml(url: string): string {
+function plantYaml(url: string, protocolVersion: 4 | 5): string {
   return `
 version: 1
 enterprise: { id: acme }
@@ -30,6 +31,7 @@ connectors:
     kind: mqtt
     system: plc
     url: ${url}
+    protocolVersion: ${protocolVersion}
     qos: 1
     flushMs: 5
     timestampField: ts
@@ -40,28 +42,12 @@ connectors:
 `;
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
-function resourceCounts(): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const resource of process.getActiveResourcesInfo()) counts[resource] = (counts[resource] ?? 0) + 1;
-  return counts;
-}
-
-async function exercise(makeBroker: () => Promise<TestBroker>): Promise<void> {
+async function exercise(makeBroker: () => Promise<TestBroker>, protocolVersion: 4 | 5): Promise<void> {
   const before = resourceCounts();
   const broker = await makeBroker();
   const dir = mkdtempSync(join(tmpdir(), 'pf-mqtt-'));
   const configFile = join(dir, 'plant.yaml');
-  writeFileSync(configFile, plantYaml(broker.url));
+  writeFileSync(configFile, plantYaml(broker.url, protocolVersion));
   let core: Core | undefined;
   const publisher = await mqtt.connectAsync(broker.url, { reconnectPeriod: 200 });
   try {
@@ -125,19 +111,14 @@ async function exercise(makeBroker: () => Promise<TestBroker>): Promise<void> {
     await broker.dispose();
     rmSync(dir, { recursive: true, force: true });
   }
-  // Let closed handles finish closing, then nothing of the connector may remain.
-  await new Promise((resolve) => setTimeout(resolve, 50));
-  const after = resourceCounts();
-  for (const kind of ['TCPSocketWrap', 'TCPServerWrap', 'Timeout']) {
-    assert.ok((after[kind] ?? 0) <= (before[kind] ?? 0), `${kind}: ${after[kind] ?? 0} open after stop, ${before[kind] ?? 0} before`);
-  }
+  await assertNothingLeftBehind(before);
 }
 
 describe('MQTT connector', () => {
-  it('works end to end against the embedded aedes broker', () => exercise(aedesBroker));
+  it('works end to end against the embedded aedes broker (MQTT 3.1.1)', () => exercise(aedesBroker, 4));
 
   const mosquitto = mosquittoPath();
-  it('works end to end against Mosquitto', { skip: mosquitto === undefined ? 'mosquitto is not installed (CI installs it)' : false }, () =>
-    exercise(() => mosquittoBroker(mosquitto!)),
+  it('works end to end against Mosquitto (MQTT 5)', { skip: mosquitto === undefined ? 'mosquitto is not installed (CI installs it)' : false }, () =>
+    exercise(() => mosquittoBroker(mosquitto!), 5),
   );
 });

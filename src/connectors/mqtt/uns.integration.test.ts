@@ -11,6 +11,7 @@ import { describe, it } from 'node:test';
 import mqtt from 'mqtt';
 import { createCore, type Core } from '../../runtime/create-runtime.js';
 import { aedesBroker, mosquittoBroker, mosquittoPath, type TestBroker } from '../../../test/support/brokers.js';
+import { assertNothingLeftBehind, resourceCounts, until } from '../../../test/support/wait.js';
 
 const PRESS = 'acme/plant-1/assembly/line-1/press-1';
 
@@ -22,22 +23,6 @@ sites: [{ id: plant-1, areas: [{ id: assembly, lines: [{ id: line-1, equipment: 
 connectors:
   - { id: namespace, kind: uns, url: "${url}", topicPrefix: "uns/", publishIntervalMs: 10 }
 `;
-}
-
-async function until<T>(what: string, probe: () => T | undefined | false, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-function resourceCounts(): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const kind of process.getActiveResourcesInfo()) counts[kind] = (counts[kind] ?? 0) + 1;
-  return counts;
 }
 
 /** Reads the retained state of the namespace with a fresh subscriber, as any other tool would. */
@@ -98,11 +83,7 @@ async function exercise(makeBroker: () => Promise<TestBroker>): Promise<void> {
     await broker.dispose();
     rmSync(dir, { recursive: true, force: true });
   }
-  await new Promise((resolve) => setTimeout(resolve, 50));
-  const after = resourceCounts();
-  for (const kind of ['TCPSocketWrap', 'TCPServerWrap', 'Timeout']) {
-    assert.ok((after[kind] ?? 0) <= (before[kind] ?? 0), `${kind}: ${after[kind] ?? 0} open after stop, ${before[kind] ?? 0} before`);
-  }
+  await assertNothingLeftBehind(before);
 }
 
 describe('unified namespace (kind: uns)', () => {
