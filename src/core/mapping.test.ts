@@ -30,6 +30,20 @@ describe('mapReading', () => {
     assert.equal(stale.kind === 'event' && stale.event.quality, 'bad', 'the same state gone stale is reported');
     assert.deepEqual(stale.kind === 'event' && stale.event.data, { state: 'faulted' });
   });
+  it('turns an order-number tag into operation started and completed events', () => {
+    const memory: MappingMemory = new Map();
+    const binding = bind({ as: 'work-order', signal: 'work-order' });
+    assert.equal(mapReading(binding, reading(''), memory, source).kind, 'skip', 'nothing running at the first reading is no news');
+    const started = mapReading(binding, reading('WO-1001'), memory, source);
+    assert.equal(started.kind === 'event' && started.event.type, 'work-order.operation.started');
+    assert.deepEqual(started.kind === 'event' && started.event.subject, { equipment: 'acme/p/a/press-1', workOrder: 'WO-1001' });
+    assert.equal(mapReading(binding, reading('WO-1001'), memory, source).kind, 'skip');
+    const next = mapReading(binding, reading('WO-1002'), memory, source);
+    assert.deepEqual(next.kind === 'event' && next.event.data, { previousWorkOrder: 'WO-1001' }, 'a new order replaces the old one');
+    const done = mapReading(binding, reading(''), memory, source);
+    assert.equal(done.kind === 'event' && done.event.type, 'work-order.operation.completed');
+    assert.equal(done.kind === 'event' && done.event.subject?.workOrder, 'WO-1002');
+  });
   it('turns a running counter into increments, surviving a counter reset', () => {
     const memory: MappingMemory = new Map();
     const binding = bind({ as: 'count', countKind: 'scrap' });

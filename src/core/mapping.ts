@@ -6,13 +6,14 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { EventInput, Quality, Sample } from './event.js';
 
-export const BINDING_KINDS = ['sample', 'state', 'count', 'alarm', 'measurement', 'event'] as const;
+export const BINDING_KINDS = ['sample', 'state', 'count', 'alarm', 'measurement', 'event', 'work-order'] as const;
 export const BindingKindSchema = Type.Union(
   BINDING_KINDS.map((kind) => Type.Literal(kind)),
   {
     description:
       'sample: historian value; state: equipment.state.changed; count: production.count.recorded from a running total; ' +
-      'alarm: true raises, false clears; measurement: quality.measurement.recorded; event: the given eventType',
+      'alarm: true raises, false clears; measurement: quality.measurement.recorded; event: the given eventType; ' +
+      'work-order: the order id running on the machine (empty: none) becomes work-order.operation.started / .completed',
   },
 );
 export type BindingKind = Static<typeof BindingKindSchema>;
@@ -182,6 +183,26 @@ export function mapReading(binding: Binding, reading: RawReading, memory: Mappin
       memory.set(key, active);
       if (!active && previous === undefined) return { kind: 'skip', reason: 'alarm inactive at first reading' };
       return { kind: 'event', event: { ...base, type: active ? 'alarm.raised' : 'alarm.cleared', data: { alarm: binding.signal, ...statusData } } };
+    }
+    case 'work-order': {
+      // An order-number tag on the machine's HMI: empty (or 0) means nothing is running.
+      const text = typeof raw === 'string' ? raw.trim() : String(toNumber(raw) ?? '').trim();
+      const current = text === '0' ? '' : text;
+      const previous = memory.get(key);
+      if (previous === current || (previous === undefined && current === '')) return { kind: 'skip', reason: 'work order unchanged' };
+      memory.set(key, current);
+      if (current === '') {
+        return { kind: 'event', event: { ...base, type: 'work-order.operation.completed', subject: { equipment: binding.equipment, workOrder: String(previous) }, data: { ...statusData } } };
+      }
+      return {
+        kind: 'event',
+        event: {
+          ...base,
+          type: 'work-order.operation.started',
+          subject: { equipment: binding.equipment, workOrder: current },
+          data: { ...(typeof previous === 'string' && previous !== '' ? { previousWorkOrder: previous } : {}), ...statusData },
+        },
+      };
     }
     case 'event': {
       if (binding.eventType === undefined) return reject(binding, 'as: event needs eventType');

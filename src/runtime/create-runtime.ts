@@ -82,6 +82,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       },
       ...(options.now === undefined ? {} : { now: options.now }),
     });
+    await pipeline.restore();
     const engines = new EngineHost(
       { events: stores.events, checkpoints: stores.checkpoints, deadLetters: stores.deadLetters, appendDerived: (events) => pipeline.appendDerived(events), bus, metrics },
       options.engines ?? [],

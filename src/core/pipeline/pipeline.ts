@@ -13,6 +13,7 @@ import type { AppendResult, DeadLetterStore, EventLog, Historian, Unsubscribe } 
 import { decodeJson } from './decode.js';
 import { dedupeBatch, RecentIds } from './dedupe.js';
 import { GroupCommitter } from './group-commit.js';
+import { OPERATION_COMPLETED, OPERATION_STARTED, RunningOperations } from './enrich.js';
 import { DEFAULT_UNKNOWN_ID_POLICIES, resolveEquipment, resolveEvent, type ResolveContext, type UnknownIdPolicies } from './resolve.js';
 import type { StageRejection } from './stage.js';
 import { validateEvent, validateSample } from './validate.js';
@@ -38,6 +39,10 @@ export interface IngestPipeline extends Ingestor {
   drain(): Promise<void>;
   /** Tells `listener` of every sample batch once it is in the historian (the bus carries events only). */
   onSamples(listener: SampleListener): Unsubscribe;
+  /** Relearns from the log which work order runs on which machine; call once before ingesting. */
+  restore(): Promise<void>;
+  /** What runs where now, as the enrich stage knows it. */
+  readonly running: RunningOperations;
 }
 
 interface Failed {
@@ -54,6 +59,7 @@ export function createIngestPipeline(deps: IngestPipelineDeps): IngestPipeline {
   const now = deps.now ?? Date.now;
   const recent = new RecentIds();
   const sampleListeners = new Set<SampleListener>();
+  const running = new RunningOperations();
   const committer = new GroupCommitter(deps.events, {
     maxBatch: deps.batch?.maxBatch ?? 10_000,
     maxDelayMs: deps.batch?.maxDelayMs ?? 0,
@@ -123,7 +129,7 @@ export function createIngestPipeline(deps: IngestPipelineDeps): IngestPipeline {
       }
       const resolved = resolveEvent(validated.value, resolveContext);
       if (!resolved.ok) failures.push({ index, rejection: resolved.rejection, raw: rawOf(item) });
-      else events.push(resolved.value);
+      else events.push(running.apply(resolved.value));
     });
 
     options.authorize?.(events);
@@ -193,12 +199,25 @@ export function createIngestPipeline(deps: IngestPipelineDeps): IngestPipeline {
     },
 
     async appendDerived(events) {
-      const result = await persistAndPublish(events);
+      const result = await persistAndPublish(events.map((event) => running.apply(event)));
       count('pf_ingest_events_total', 'Events submitted to ingest, by result.', result.appended.length, { result: 'derived' });
       return result;
     },
 
     drain: () => committer.drain(),
+
+    running,
+
+    async restore() {
+      const PAGE = 5_000;
+      let after = 0;
+      for (;;) {
+        const page = await deps.events.query({ types: [OPERATION_STARTED, OPERATION_COMPLETED], afterPosition: after, limit: PAGE });
+        for (const event of page) running.observe(event);
+        if (page.length < PAGE) break;
+        after = page[page.length - 1]!.position;
+      }
+    },
 
     onSamples(listener) {
       sampleListeners.add(listener);
