@@ -30,6 +30,13 @@ describe('mapReading', () => {
     assert.equal(stale.kind === 'event' && stale.event.quality, 'bad', 'the same state gone stale is reported');
     assert.deepEqual(stale.kind === 'event' && stale.event.data, { state: 'faulted' });
   });
+  it('puts an event binding\'s value under the data key it names', () => {
+    const memory: MappingMemory = new Map();
+    const binding = bind({ as: 'event', eventType: 'downtime.reason.recorded', signal: 'stop-reason', valueKey: 'reason' });
+    const result = mapReading(binding, reading('material-shortage'), memory, source);
+    assert.deepEqual(result.kind === 'event' && result.event.data, { signal: 'stop-reason', reason: 'material-shortage' });
+    assert.equal(mapReading(binding, reading(''), memory, source).kind, 'skip', 'an empty reason is no reason');
+  });
   it('turns an order-number tag into operation started and completed events', () => {
     const memory: MappingMemory = new Map();
     const binding = bind({ as: 'work-order', signal: 'work-order' });

@@ -25,6 +25,9 @@ export const BindingSchema = Type.Object(
     signal: Type.String({ minLength: 1, maxLength: 128, description: 'Signal name under the equipment, e.g. spindle-speed.' }),
     as: BindingKindSchema,
     eventType: Type.Optional(Type.String({ description: 'For as: event — the canonical or custom. type to emit.' })),
+    valueKey: Type.Optional(
+      Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_-]*$', description: 'For as: event — the data key the value goes under (default value), e.g. reason for downtime.reason.recorded.' }),
+    ),
     field: Type.Optional(Type.String({ description: 'For JSON payloads: a dotted path to the value, e.g. payload.temp.' })),
     scale: Type.Optional(Type.Number({ description: 'value × scale + offset, applied to numbers.' })),
     offset: Type.Optional(Type.Number()),
@@ -208,7 +211,8 @@ export function mapReading(binding: Binding, reading: RawReading, memory: Mappin
       if (binding.eventType === undefined) return reject(binding, 'as: event needs eventType');
       const number = toNumber(raw);
       const value = number === undefined ? (binding.enum?.[String(raw)] ?? raw) : binding.enum?.[String(number)] ?? scaled(binding, number);
-      return { kind: 'event', event: { ...base, type: binding.eventType, data: { signal: binding.signal, value, ...statusData } } };
+      if (value === '' && binding.valueKey !== undefined) return { kind: 'skip', reason: `empty ${binding.valueKey}` };
+      return { kind: 'event', event: { ...base, type: binding.eventType, data: { signal: binding.signal, [binding.valueKey ?? 'value']: value, ...statusData } } };
     }
   }
 }
