@@ -10,6 +10,7 @@ import { PlantModel } from '../core/plant-model.js';
 import { validatePlantConfig, type ConfigIssue } from '../core/plant-validation.js';
 import { connectorIssues } from './connector-manager.js';
 import { CONNECTOR_KINDS } from './connector-kinds.js';
+import { substituteEnv } from './env-substitution.js';
 
 export interface FileIssue extends ConfigIssue {
   line?: number;
@@ -41,8 +42,11 @@ function withConnectorIssues(config: PlantConfig): { ok: true; config: PlantConf
   return issues.length === 0 ? { ok: true, config } : { ok: false, issues };
 }
 
-/** Checks plant.yaml text (read from `file`) and returns every problem with its position. */
-export function checkPlantConfigText(text: string): FileCheck {
+/**
+ * Checks plant.yaml text (read from `file`) and returns every problem with its position. `${NAME}` references are
+ * filled from `env` (default: the process environment) first.
+ */
+export function checkPlantConfigText(text: string, env: Readonly<Record<string, string | undefined>> = process.env): FileCheck {
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (document.errors.length > 0) {
@@ -54,10 +58,10 @@ export function checkPlantConfigText(text: string): FileCheck {
       }),
     };
   }
-  const validated = validatePlantConfig(document.toJS());
-  const result: { ok: true; config: PlantConfig } | { ok: false; issues: ConfigIssue[] } = validated.ok
-    ? withConnectorIssues(validated.config)
-    : validated;
+  const substituted = substituteEnv(document.toJS(), env);
+  const validated = validatePlantConfig(substituted.value);
+  const result: { ok: true; config: PlantConfig } | { ok: false; issues: ConfigIssue[] } =
+    substituted.issues.length > 0 ? { ok: false, issues: substituted.issues } : validated.ok ? withConnectorIssues(validated.config) : validated;
   if (result.ok) return { ok: true, config: result.config, model: new PlantModel(result.config) };
   return {
     ok: false,
