@@ -3,6 +3,7 @@
  * same shape as the embedded one (SQLite). One contract suite (test/contract) runs against each implementation.
  */
 import type { CanonicalEvent, Quality, Sample, StoredEvent } from './event.js';
+import type { AuditLedger, OperationsStore } from './operations-store.js';
 
 export interface AppendResult {
   /** Events newly written, with their positions, in the order given. */
@@ -184,6 +185,9 @@ export interface Stores {
   deadLetters: DeadLetterStore;
   records: RecordStore;
   checkpoints: CheckpointStore;
+  /** Cases, timers, outbox and audit, committed together. */
+  operations: OperationsStore;
+  audit: AuditLedger;
   /** Flushes and closes; further calls fail with PF_ERR_STORE_UNAVAILABLE. */
   close(): Promise<void>;
 }

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import type { CanonicalEvent, StoredEvent } from '../../src/core/event.js';
 import type { Stores } from '../../src/core/store.js';
+import { operationsContract } from './operations-contract.js';
 
 export interface BackendUnderTest {
   /** Opens fresh, empty stores. */
@@ -219,6 +220,16 @@ export function storeContract(name: string, backend: BackendUnderTest): void {
         stores = await backend.reopen(stores);
         assert.equal(await stores.checkpoints.getCheckpoint('engine:oee'), 43);
         assert.deepEqual(await stores.checkpoints.listCheckpoints(), [{ consumer: 'engine:oee', position: 43 }, { consumer: 'engine:spc', position: 7 }]);
+      });
+    });
+
+    describe('OperationsStore and AuditLedger', () => {
+      operationsContract({
+        stores: () => stores,
+        reopen: async () => {
+          stores = await backend.reopen(stores);
+          return stores;
+        },
       });
     });
   });

@@ -2,6 +2,7 @@
  * Every migration, in order. A new schema change is a new numbered file added here; applied files never change.
  */
 import initial from './0001-initial.js';
+import operations from './0002-operations.js';
 
 export interface Migration {
   version: number;
@@ -9,4 +10,4 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [initial];
+export const MIGRATIONS: readonly Migration[] = [initial, operations];
