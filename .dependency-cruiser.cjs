@@ -1,6 +1,6 @@
 /**
- * The dependency rule of STYLE.md, checked in `npm test`: core imports nothing of ours; connectors, engines, stores
- * and buses import only core and never each other; operations import core; api imports core; only runtime and cli
+ * The dependency rule of STYLE.md, checked in `npm test`: core imports nothing of ours; connectors, engines, stores,
+ * buses and audit import only core and never each other; operations import core; api imports core; only runtime and cli
  * wire concrete parts together.
  */
 const family = (name) => `^src/${name}/([^/]+)/`;
@@ -14,7 +14,7 @@ module.exports = {
       from: { path: '^src/core/' },
       to: { path: '^src/', pathNot: '^src/core/' },
     },
-    ...['connectors', 'engines', 'store', 'bus'].map((name) => ({
+    ...['connectors', 'engines', 'store', 'bus', 'audit'].map((name) => ({
       name: `${name}-import-only-core`,
       comment: `${name} may import src/core and nothing else of ours`,
       severity: 'error',

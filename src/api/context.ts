@@ -25,8 +25,8 @@ export interface EngineStatus {
 
 export interface CrosswalkService {
   readonly crosswalk: Crosswalk;
-  /** Adds a mapping durably (kept in the record store) and makes it effective at once. */
-  add(mapping: CrosswalkMapping): Promise<void>;
+  /** Adds a mapping durably (kept in the record store, audited as `actor`) and makes it effective at once. */
+  add(mapping: CrosswalkMapping, actor: string): Promise<void>;
 }
 
 export interface ApiContext {

@@ -2,6 +2,7 @@
  * The `plantfabric` command line. Each command lives in ./commands/<name>.ts and registers itself here.
  */
 import { Command } from 'commander';
+import { registerAudit } from './commands/audit.js';
 import { registerBrowse } from './commands/browse.js';
 import { registerCrosswalk } from './commands/crosswalk.js';
 import { registerDeadLetters } from './commands/deadletters.js';
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerCrosswalk(program);
   registerUsers(program);
   registerBrowse(program);
+  registerAudit(program);
   return program;
 }
 

@@ -1,6 +1,7 @@
 /**
  * Opens the data of a plant for one CLI command and always closes it, so a command never leaves the store open.
  */
+import { userInfo } from 'node:os';
 import { createCore, type Core } from '../runtime/create-runtime.js';
 
 export interface CoreCommandOptions {
@@ -15,6 +16,20 @@ export async function withCore<T>(options: CoreCommandOptions, work: (core: Core
   } finally {
     await core.close();
   }
+}
+
+/**
+ * Who the audit ledger names for a change made on the command line: the operating-system user, because the CLI works
+ * on the data folder directly, beside the API's own logins.
+ */
+export function cliActor(): string {
+  let name = process.env['USER'] ?? process.env['LOGNAME'] ?? 'unknown';
+  try {
+    name = userInfo().username;
+  } catch {
+    // No passwd entry for this uid (some containers): the environment's name, or unknown, is the best we have.
+  }
+  return `cli:${name}`;
 }
 
 /** The options every data command shares. */

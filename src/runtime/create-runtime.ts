@@ -59,14 +59,15 @@ export interface Core {
 
 /** Loads the config, opens the stores and builds the pipeline and engine host (engines not started yet). */
 export async function createCore(options: CoreOptions): Promise<Core> {
-  const { config, model: plant } = await loadPlantConfigFile(options.configFile);
+  const { config, model: plant, sha256: configHash } = await loadPlantConfigFile(options.configFile);
   const dataDir = resolve(options.dataDir ?? config.store?.dataDir ?? DEFAULT_DATA_DIR);
   mkdirSync(dataDir, { recursive: true });
   const stores = openSqliteStores({ file: resolve(dataDir, DATABASE_FILE), synchronous: config.store?.synchronous ?? 'full' });
   try {
+    await auditConfigChange(stores, resolve(options.configFile), configHash);
     const metrics = new MetricsRegistry();
     const bus = new InProcessEventBus();
-    const crosswalk = await CrosswalkService.load(config.crosswalk, stores.records, plant);
+    const crosswalk = await CrosswalkService.load(config.crosswalk, stores, plant);
     const pipeline = createIngestPipeline({
       events: stores.events,
       historian: stores.historian,
@@ -96,7 +97,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       feed: { onEvents: (handler) => bus.subscribe(handler), onSamples: (handler) => pipeline.onSamples(handler) },
       metrics,
     });
-    const auth = new AuthService({ users: config.users ?? [], records: stores.records, sessionHours: config.server?.sessionHours ?? 12 });
+    const auth = new AuthService({ users: config.users ?? [], records: stores.records, operations: stores.operations, sessionHours: config.server?.sessionHours ?? 12 });
     let closed = false;
     return {
       config, plant, dataDir, stores, bus, metrics, pipeline, crosswalk, auth, engines, connectors,
@@ -117,6 +118,25 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     await stores.close();
     throw error;
   }
+}
+
+/**
+ * plant.yaml is edited outside Plantfabric, so its changes are noticed at start: the ledger records the file's new
+ * SHA-256 whenever it differs from the one last seen.
+ */
+async function auditConfigChange(stores: Stores, file: string, hash: string): Promise<void> {
+  const last = await stores.records.get<{ sha256: string }>('config', 'plant.yaml');
+  if (last?.sha256 === hash) return;
+  await stores.operations.commit({
+    records: [{ kind: 'config', id: 'plant.yaml', value: { sha256: hash, file } }],
+    audit: [{
+      actor: 'system',
+      action: last === undefined ? 'config.loaded' : 'config.changed',
+      subject: { kind: 'config', id: 'plant.yaml' },
+      reason: last === undefined ? 'first start with this data folder' : 'plant.yaml differs from the version last started',
+      data: { file, sha256: hash, ...(last === undefined ? {} : { previousSha256: last.sha256 }) },
+    }],
+  });
 }
 
 export interface ServerOptions extends CoreOptions {

@@ -2,6 +2,7 @@
  * Reads plant.yaml from disk: YAML parsing with line numbers, then the core validation. Problems come back with the
  * line and column they stand on, so an editor can jump straight to them.
  */
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { isMap, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import { InputError } from '../core/errors.js';
@@ -87,7 +88,7 @@ export async function checkPlantConfigFile(file: string): Promise<FileCheck> {
  * Loads and validates plant.yaml.
  * @throws PF_ERR_CONFIG_NOT_FOUND when the file cannot be read; PF_ERR_CONFIG_INVALID with every issue in `details`.
  */
-export async function loadPlantConfigFile(file: string): Promise<{ config: PlantConfig; model: PlantModel }> {
+export async function loadPlantConfigFile(file: string): Promise<{ config: PlantConfig; model: PlantModel; sha256: string }> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -98,7 +99,7 @@ export async function loadPlantConfigFile(file: string): Promise<{ config: Plant
     });
   }
   const result = checkPlantConfigText(text);
-  if (result.ok) return { config: result.config, model: result.model };
+  if (result.ok) return { config: result.config, model: result.model, sha256: createHash('sha256').update(text).digest('hex') };
   const lines = result.issues.slice(0, 20).map((issue) => `  ${formatIssue(file, issue)}`);
   const more = result.issues.length > 20 ? `\n  ... and ${result.issues.length - 20} more` : '';
   throw new InputError('PF_ERR_CONFIG_INVALID', `${file} has ${result.issues.length} problem(s):\n${lines.join('\n')}${more}`, {

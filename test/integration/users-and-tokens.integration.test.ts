@@ -3,7 +3,6 @@
  * with `tokens create` authenticates until it is revoked.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,21 +10,11 @@ import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { apiContextOf, createCore } from '../../src/runtime/create-runtime.js';
 import { buildApp } from '../../src/api/app.js';
+import { cli } from '../support/cli.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const configFile = join(root, 'test/fixtures/plant.yaml');
 
-function cli(args: string[], input = ''): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/cli/run.ts'), ...args], { cwd: root });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(input);
-  });
-}
 
 describe('users and tokens from the CLI', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'pf-users-'));

@@ -6,6 +6,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Principal } from '../../core/access.js';
 import { AuthError, NotFoundError } from '../../core/errors.js';
+import type { AuditEntryInput } from '../../core/audit.js';
+import type { OperationsStore, RecordChange } from '../../core/operations-store.js';
 import type { RoleGrant, UserConfig } from '../../core/plant-config.js';
 import type { RecordStore } from '../../core/store.js';
 import { hashPassword, verifyPassword } from './passwords.js';
@@ -44,6 +46,8 @@ interface TokenRecord extends TokenInfo {
 export interface AuthServiceOptions {
   users: readonly UserConfig[];
   records: RecordStore;
+  /** Every change (users, sessions, tokens) is committed here with its audit entry. */
+  operations: OperationsStore;
   sessionHours: number;
   now?: () => number;
 }
@@ -61,6 +65,7 @@ const FAILED = 'user name or password is wrong';
 export class AuthService {
   readonly #configured: Map<string, UserRecord>;
   readonly #records: RecordStore;
+  readonly #operations: OperationsStore;
   readonly #sessionMs: number;
   readonly #now: () => number;
   /** Spent on unknown user names too, so response time does not reveal which names exist. */
@@ -69,6 +74,7 @@ export class AuthService {
   constructor(options: AuthServiceOptions) {
     this.#configured = new Map(options.users.map((user) => [user.id, { ...user }]));
     this.#records = options.records;
+    this.#operations = options.operations;
     this.#sessionMs = options.sessionHours * HOUR_MS;
     this.#now = options.now ?? Date.now;
   }
@@ -85,11 +91,21 @@ export class AuthService {
   }
 
   /** Adds or replaces a user kept in the record store; without a password it can act only through tokens. */
-  async addUser(user: { id: string; name: string; email?: string; grants: RoleGrant[]; password?: string }): Promise<void> {
+  async addUser(user: { id: string; name: string; email?: string; grants: RoleGrant[]; password?: string }, actor = 'system'): Promise<void> {
     const record: UserRecord = { id: user.id, name: user.name, grants: user.grants };
     if (user.email !== undefined) record.email = user.email;
     if (user.password !== undefined) record.passwordHash = await hashPassword(user.password);
-    await this.#records.put(USER, user.id, record);
+    await this.#commit([{ kind: USER, id: user.id, value: record }], {
+      actor,
+      action: 'user.saved',
+      subject: { kind: 'user', id: user.id },
+      data: { grants: user.grants, passwordSet: user.password !== undefined },
+    });
+  }
+
+  /** Writes record changes together with the audit entry that records them. */
+  async #commit(records: RecordChange[], audit: AuditEntryInput): Promise<void> {
+    await this.#operations.commit({ records, audit: [{ ...audit, at: audit.at ?? this.#now() }] });
   }
 
   /**
@@ -98,16 +114,28 @@ export class AuthService {
    */
   async login(username: string, password: string): Promise<{ sessionId: string; expiresAt: number; principal: Principal }> {
     const user = await this.getUser(username);
+    // A failed attempt is evidence too (someone guessing passwords); the name tried is recorded, never the password.
+    const failed = async (): Promise<never> => {
+      await this.#commit([], { actor: 'anonymous', action: 'auth.login.failed', subject: { kind: 'user', id: username.slice(0, 200) } });
+      throw new AuthError('PF_ERR_AUTH_FAILED', FAILED);
+    };
     if (user?.passwordHash === undefined) {
       this.#dummyHash ??= hashPassword(secret());
       await verifyPassword(password, await this.#dummyHash);
-      throw new AuthError('PF_ERR_AUTH_FAILED', FAILED);
+      return failed();
     }
-    if (!(await verifyPassword(password, user.passwordHash))) throw new AuthError('PF_ERR_AUTH_FAILED', FAILED);
+    if (!(await verifyPassword(password, user.passwordHash))) return failed();
     const sessionId = secret();
     const createdAt = this.#now();
     const expiresAt = createdAt + this.#sessionMs;
-    await this.#records.put<SessionRecord>(SESSION, sha256(sessionId), { userId: user.id, createdAt, expiresAt });
+    const session: SessionRecord = { userId: user.id, createdAt, expiresAt };
+    await this.#commit([{ kind: SESSION, id: sha256(sessionId), value: session }], {
+      actor: user.id,
+      action: 'auth.login.succeeded',
+      subject: { kind: 'user', id: user.id },
+      data: { expiresAt: new Date(expiresAt).toISOString() },
+      at: createdAt,
+    });
     return { sessionId, expiresAt, principal: this.#principal(user, 'session') };
   }
 
@@ -125,19 +153,23 @@ export class AuthService {
   }
 
   async logout(sessionId: string): Promise<void> {
-    await this.#records.delete(SESSION, sha256(sessionId));
+    const key = sha256(sessionId);
+    const session = await this.#records.get<SessionRecord>(SESSION, key);
+    if (session === undefined) return;
+    await this.#commit([{ kind: SESSION, id: key, delete: true }], { actor: session.userId, action: 'auth.logout', subject: { kind: 'user', id: session.userId } });
   }
 
   /**
    * Creates an API token acting as a user; the secret is returned once and stored only as a hash.
    * @throws PF_ERR_NOT_FOUND for an unknown user
    */
-  async createToken(userId: string, name: string): Promise<{ id: string; token: string }> {
+  async createToken(userId: string, name: string, actor = 'system'): Promise<{ id: string; token: string }> {
     if ((await this.getUser(userId)) === undefined) throw new NotFoundError('PF_ERR_NOT_FOUND', `no user with id ${userId}`);
     const token = TOKEN_PREFIX + secret();
     const hash = sha256(token);
     const id = `tok-${hash.slice(0, 12)}`;
-    await this.#records.put<TokenRecord>(TOKEN, hash, { id, userId, name, createdAt: this.#now(), hash });
+    const record: TokenRecord = { id, userId, name, createdAt: this.#now(), hash };
+    await this.#commit([{ kind: TOKEN, id: hash, value: record }], { actor, action: 'auth.token.created', subject: { kind: 'api-token', id }, data: { userId, name } });
     return { id, token };
   }
 
@@ -154,10 +186,10 @@ export class AuthService {
   }
 
   /** @throws PF_ERR_NOT_FOUND for an unknown token id */
-  async revokeToken(id: string): Promise<void> {
+  async revokeToken(id: string, actor = 'system'): Promise<void> {
     const match = (await this.#records.list<TokenRecord>(TOKEN)).find((entry) => entry.value.id === id);
     if (match === undefined) throw new NotFoundError('PF_ERR_NOT_FOUND', `no token with id ${id}`);
-    await this.#records.delete(TOKEN, match.id);
+    await this.#commit([{ kind: TOKEN, id: match.id, delete: true }], { actor, action: 'auth.token.revoked', subject: { kind: 'api-token', id }, data: { userId: match.value.userId } });
   }
 
   #principal(user: UserRecord, via: Principal['via']): Principal {

@@ -5,7 +5,7 @@
 import { Option, type Command } from 'commander';
 import { ENTITY_KINDS, type EntityKind } from '../../core/plant-config.js';
 import { parseTime } from '../options.js';
-import { dataOptions, withCore, type CoreCommandOptions } from '../with-core.js';
+import { cliActor, dataOptions, withCore, type CoreCommandOptions } from '../with-core.js';
 
 export function registerCrosswalk(program: Command): void {
   const group = program.command('crosswalk').description('the identifier crosswalk: which external id means which canonical id');
@@ -28,7 +28,7 @@ export function registerCrosswalk(program: Command): void {
           provenance: 'cli',
           ...(options.from === undefined ? {} : { validFrom: options.from }),
           ...(options.to === undefined ? {} : { validTo: options.to }),
-        });
+        }, cliActor());
         console.log(`${options.kind} ${options.system}:${options.id} → ${options.canonical}`);
       });
     });

@@ -5,7 +5,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { ROLES, type Role, type RoleGrant } from '../../core/plant-config.js';
 import { hashPassword } from '../../api/auth/passwords.js';
-import { dataOptions, withCore, type CoreCommandOptions } from '../with-core.js';
+import { cliActor, dataOptions, type CoreCommandOptions, withCore } from '../with-core.js';
 
 const MIN_PASSWORD_LENGTH = 8;
 
@@ -56,7 +56,7 @@ export function registerUsers(program: Command): void {
           grants: options.grant,
           ...(options.email === undefined ? {} : { email: options.email }),
           ...(password === undefined ? {} : { password }),
-        });
+        }, cliActor());
         console.log(`user ${id} saved with ${options.grant.map((grant) => `${grant.role}=${grant.areas.join(',')}`).join(' ')}`);
       });
     });
@@ -69,7 +69,7 @@ export function registerUsers(program: Command): void {
     .requiredOption('--name <name>', 'what the token is for, e.g. line-1-gateway')
     .action(async (options: CoreCommandOptions & { user: string; name: string }) => {
       await withCore(options, async (core) => {
-        const created = await core.auth.createToken(options.user, options.name);
+        const created = await core.auth.createToken(options.user, options.name, cliActor());
         console.log(created.token);
         console.error(`token ${created.id} for ${options.user} created; store it now, it cannot be shown again`);
       });
@@ -89,7 +89,7 @@ export function registerUsers(program: Command): void {
     .description('revoke a token at once')
     .action(async (id: string, options: CoreCommandOptions) => {
       await withCore(options, async (core) => {
-        await core.auth.revokeToken(id);
+        await core.auth.revokeToken(id, cliActor());
         console.log(`revoked ${id}`);
       });
     });

@@ -61,7 +61,7 @@ export function crosswalkRoutes(context: ApiContext): FastifyPluginAsync {
           provenance: body.provenance ?? `api:${principalOf(request).userId}`,
           ...(body.validFrom === undefined ? {} : { validFrom: Date.parse(body.validFrom) }),
           ...(body.validTo === undefined ? {} : { validTo: Date.parse(body.validTo) }),
-        });
+        }, principalOf(request).userId);
         return reply.status(201).send(body);
       },
     );
