@@ -3,6 +3,8 @@
  * their own sections (connectors, routing, actions) here, each optional so an older file stays valid.
  */
 import { Type, type Static } from '@sinclair/typebox';
+import { NotificationsConfigSchema } from './notifications-config.js';
+import { RoutingConfigSchema } from './routing-config.js';
 
 const Id = Type.String({
   pattern: '^[a-z0-9][a-z0-9-]*$',
@@ -229,6 +231,8 @@ export const PlantConfigSchema = Type.Object(
     roster: Type.Optional(Type.Array(RosterEntrySchema)),
     users: Type.Optional(Type.Array(UserSchema)),
     connectors: Type.Optional(Type.Array(ConnectorEntrySchema)),
+    routing: Type.Optional(RoutingConfigSchema),
+    notifications: Type.Optional(NotificationsConfigSchema),
     ingest: Type.Optional(IngestConfigSchema),
     store: Type.Optional(StoreConfigSchema),
     server: Type.Optional(ServerConfigSchema),
