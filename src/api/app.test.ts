@@ -26,6 +26,7 @@ describe('HTTP API (inject)', () => {
   });
   after(async () => {
     await app.close();
+    core.status.stop();
     await core.close();
     rmSync(dataDir, { recursive: true, force: true });
   });
@@ -56,6 +57,26 @@ describe('HTTP API (inject)', () => {
     const invalid = await app.inject({ method: 'GET', url: '/api/v1/events?limit=0', headers: { authorization: admin } });
     assert.equal(invalid.statusCode, 400);
     assert.equal(invalid.json().error.code, 'PF_ERR_REQUEST_INVALID');
+  });
+
+  it('shows each machine\'s live status from the log, area-scoped', async () => {
+    await core.status.start();
+    const FORKLIFT = 'acme/plant-1/warehouse/forklift-1';
+    const posted = await app.inject({
+      method: 'POST', url: '/api/v1/events', headers: { authorization: admin },
+      payload: [
+        { type: 'work-order.operation.started', occurredAt: '2026-01-05T06:00:00Z', source: { system: 'mes' }, subject: { equipment: PRESS, workOrder: 'WO-9' } },
+        { type: 'equipment.state.changed', occurredAt: '2026-01-05T06:01:00Z', source: { system: 'plc' }, subject: { equipment: PRESS }, data: { state: 'faulted', reason: 'jam' } },
+        { type: 'equipment.state.changed', occurredAt: '2026-01-05T06:02:00Z', source: { system: 'plc' }, subject: { equipment: FORKLIFT }, data: { state: 'execute' } },
+      ],
+    });
+    assert.equal(posted.statusCode, 200, posted.body);
+    const all = (await app.inject({ url: '/api/v1/plant/status', headers: { authorization: admin } })).json() as { equipment: Array<{ equipment: string; state?: string; workOrder?: string; reason?: string }> };
+    const press = all.equipment.find((status) => status.equipment === PRESS);
+    assert.deepEqual([press?.state, press?.reason, press?.workOrder], ['faulted', 'jam', 'WO-9']);
+    assert.ok(all.equipment.some((status) => status.equipment === FORKLIFT));
+    const scoped = (await app.inject({ url: '/api/v1/plant/status', headers: { authorization: operator } })).json() as { equipment: Array<{ equipment: string }> };
+    assert.deepEqual(scoped.equipment.map((status) => status.equipment), [PRESS], 'the assembly operator sees no warehouse machine');
   });
 
   it('writes samples and reads them raw and aggregated, area-checked', async () => {

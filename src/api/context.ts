@@ -1,6 +1,7 @@
 /**
  * Everything the HTTP API needs, passed in as one typed object built by the runtime (no DI container, no globals).
  */
+import type { PlantStatusReader } from '../core/plant-status.js';
 import type { Crosswalk, CrosswalkMapping } from '../core/crosswalk.js';
 import type { EventBus } from '../core/event-bus.js';
 import type { ConnectorHealth } from '../core/health.js';
@@ -40,6 +41,8 @@ export interface ApiContext {
   auth: AuthService;
   engines(): Promise<EngineStatus[]>;
   connectors(): ConnectorStatus[];
+  /** Each machine's live status (state, order, alarms, last count). */
+  status: PlantStatusReader;
 }
 
 export interface ConnectorStatus {

@@ -26,6 +26,8 @@ export interface EventQuery {
   afterPosition?: number;
   /** Maximum rows; implementations cap it. */
   limit?: number;
+  /** Latest occurrence first (occurredAt, then position, descending) instead of log order: "the last state of X". */
+  newestFirst?: boolean;
 }
 
 export type Unsubscribe = () => void;
@@ -40,7 +42,7 @@ export interface EventLog {
   append(events: readonly CanonicalEvent[]): Promise<AppendResult>;
   /** Events with position > `afterPosition`, in position order. */
   readFrom(afterPosition: number, limit: number): Promise<StoredEvent[]>;
-  /** Events matching the filters, in position order. */
+  /** Events matching the filters, in position order (or newest first when asked). */
   query(query: EventQuery): Promise<StoredEvent[]>;
   /** Which of these ids are already stored. */
   existingIds(ids: readonly string[]): Promise<Set<string>>;

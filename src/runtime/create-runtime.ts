@@ -16,6 +16,7 @@ import { createIngestPipeline, DeadLetterReplayer, type IngestPipeline } from '.
 import type { PlantConfig } from '../core/plant-config.js';
 import type { PlantModel } from '../core/plant-model.js';
 import type { Stores } from '../core/store.js';
+import { PlantStatusService } from '../operations/plant-status/plant-status-service.js';
 import { openSqliteStores } from '../store/sqlite/index.js';
 import { ConnectorManager } from './connector-manager.js';
 import { CONNECTOR_KINDS } from './connector-kinds.js';
@@ -53,6 +54,8 @@ export interface Core {
   engines: EngineHost;
   /** Built here, started only by startRuntime: CLI commands that open the data never talk to devices. */
   connectors: ConnectorManager;
+  /** Each machine's live status from the log; started by startRuntime. */
+  status: PlantStatusService;
   /** Drains the pipeline, stops engines and closes the stores, in that order, so no accepted write is torn. */
   close(): Promise<void>;
 }
@@ -97,16 +100,18 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       feed: { onEvents: (handler) => bus.subscribe(handler), onSamples: (handler) => pipeline.onSamples(handler) },
       metrics,
     });
+    const status = new PlantStatusService({ events: stores.events, bus, plant });
     const auth = new AuthService({ users: config.users ?? [], records: stores.records, operations: stores.operations, sessionHours: config.server?.sessionHours ?? 12 });
     let closed = false;
     return {
-      config, plant, dataDir, stores, bus, metrics, pipeline, crosswalk, auth, engines, connectors,
+      config, plant, dataDir, stores, bus, metrics, pipeline, crosswalk, auth, engines, connectors, status,
       replayer: new DeadLetterReplayer(stores.deadLetters, pipeline),
       async close() {
         if (closed) return;
         closed = true;
         // Connectors first, so nothing new arrives; their last readings are flushed into the pipeline as they stop.
         await connectors.stop();
+        status.stop();
         await pipeline.drain();
         await engines.stop();
         await pipeline.drain();
@@ -164,6 +169,7 @@ export function apiContextOf(core: Core): ApiContext {
     auth: core.auth,
     engines: () => core.engines.status(),
     connectors: () => core.connectors.status(),
+    status: core.status,
   };
 }
 
@@ -173,6 +179,7 @@ export async function startRuntime(options: ServerOptions): Promise<Runtime> {
   let app: FastifyInstance | undefined;
   let retention: NodeJS.Timeout | undefined;
   try {
+    await core.status.start();
     await core.engines.start();
     await core.connectors.start();
     app = await buildApp(apiContextOf(core), { logger: options.logger ?? false });

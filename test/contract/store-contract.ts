@@ -91,6 +91,17 @@ export function storeContract(name: string, backend: BackendUnderTest): void {
         assert.deepEqual(ids(await stores.events.query({ equipment: 'acme/plant-1/assembly/line-1/press_1' })), [], 'LIKE wildcards are escaped');
       });
 
+      it('answers newest first by occurrence when asked: the last state of a machine', async () => {
+        await stores.events.append([
+          event('late', { type: 'equipment.state.changed', occurredAt: at(9), data: { state: 'held' } }),
+          event('early', { type: 'equipment.state.changed', occurredAt: at(1), data: { state: 'execute' } }),
+          event('other', { occurredAt: at(5) }),
+        ]);
+        const newest = await stores.events.query({ equipment: PRESS, types: ['equipment.state.changed'], newestFirst: true, limit: 1 });
+        assert.deepEqual(newest.map((stored) => stored.id), ['late'], 'by occurredAt, not arrival');
+        assert.deepEqual((await stores.events.query({ newestFirst: true })).map((stored) => stored.id), ['late', 'other', 'early']);
+      });
+
       it('reports which ids exist, across many ids', async () => {
         await stores.events.append(Array.from({ length: 1200 }, (_, index) => event(`x${index}`)));
         const asked = [...Array.from({ length: 1200 }, (_, index) => `x${index}`), 'missing'];

@@ -124,7 +124,8 @@ export class SqliteEventLog implements EventLog {
       params.push(query.afterPosition);
     }
     const limit = Math.max(1, Math.min(query.limit ?? DEFAULT_LIMIT, MAX_LIMIT));
-    const sql = `SELECT position, body FROM events ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY position LIMIT ${limit}`;
+    const order = query.newestFirst === true ? 'occurred_at DESC, position DESC' : 'position';
+    const sql = `SELECT position, body FROM events ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ${limit}`;
     const rows = guard('query events', this.#isOpen, () => this.#db.prepare(sql).all(...params) as EventRow[]);
     return rows.map(toStored);
   }
