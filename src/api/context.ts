@@ -43,6 +43,8 @@ export interface ApiContext {
   connectors(): ConnectorStatus[];
   /** Each machine's live status (state, order, alarms, last count). */
   status: PlantStatusReader;
+  /** Plant time, epoch ms (runs faster than real time in the demo). */
+  now(): number;
 }
 
 export interface ConnectorStatus {

@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { AuthService } from '../api/auth/auth-service.js';
 import { buildApp } from '../api/app.js';
 import type { ApiContext } from '../api/context.js';
+import { SystemClock, type Clock } from '../core/clock.js';
 import type { ConnectorDefinition } from '../core/connector.js';
 import { EngineHost, type EngineRegistration } from '../core/engine-host.js';
 import { InProcessEventBus, type EventBus } from '../core/event-bus.js';
@@ -35,13 +36,20 @@ export interface CoreOptions {
   engines?: readonly EngineRegistration[];
   /** The connector kinds available; default every kind this build has. */
   connectorKinds?: readonly ConnectorDefinition[];
-  /** Clock for receivedAt (tests, simulation). */
+  /**
+   * Plant time for everything that stamps or waits: receivedAt, SLA deadlines, verification windows. Default the
+   * system clock; the demo plant passes a ScaledClock running N times faster.
+   */
+  clock?: Clock;
+  /** Clock for receivedAt only (tests); ignored when `clock` is given. */
   now?: () => number;
 }
 
 /** Everything but the HTTP server: enough for CLI commands that work on the data directly. */
 export interface Core {
   config: PlantConfig;
+  /** Plant time. */
+  clock: Clock;
   plant: PlantModel;
   dataDir: string;
   stores: Stores;
@@ -64,8 +72,10 @@ export interface Core {
 export async function createCore(options: CoreOptions): Promise<Core> {
   const { config, model: plant, sha256: configHash } = await loadPlantConfigFile(options.configFile);
   const dataDir = resolve(options.dataDir ?? config.store?.dataDir ?? DEFAULT_DATA_DIR);
+  const clock = clockOf(options);
+  const now = (): number => clock.now();
   mkdirSync(dataDir, { recursive: true });
-  const stores = openSqliteStores({ file: resolve(dataDir, DATABASE_FILE), synchronous: config.store?.synchronous ?? 'full' });
+  const stores = openSqliteStores({ file: resolve(dataDir, DATABASE_FILE), synchronous: config.store?.synchronous ?? 'full', now });
   try {
     await auditConfigChange(stores, resolve(options.configFile), configHash);
     const metrics = new MetricsRegistry();
@@ -84,7 +94,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         ...(config.ingest?.batchSize === undefined ? {} : { maxBatch: config.ingest.batchSize }),
         ...(config.ingest?.batchDelayMs === undefined ? {} : { maxDelayMs: config.ingest.batchDelayMs }),
       },
-      ...(options.now === undefined ? {} : { now: options.now }),
+      now,
     });
     await pipeline.restore();
     const engines = new EngineHost(
@@ -97,6 +107,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       ingestor: pipeline,
       deadLetters: stores.deadLetters,
       dataDir,
+      now,
       feed: { onEvents: (handler) => bus.subscribe(handler), onSamples: (handler) => pipeline.onSamples(handler) },
       metrics,
     });
@@ -104,7 +115,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     const auth = new AuthService({ users: config.users ?? [], records: stores.records, operations: stores.operations, sessionHours: config.server?.sessionHours ?? 12 });
     let closed = false;
     return {
-      config, plant, dataDir, stores, bus, metrics, pipeline, crosswalk, auth, engines, connectors, status,
+      config, clock, plant, dataDir, stores, bus, metrics, pipeline, crosswalk, auth, engines, connectors, status,
       replayer: new DeadLetterReplayer(stores.deadLetters, pipeline),
       async close() {
         if (closed) return;
@@ -123,6 +134,14 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     await stores.close();
     throw error;
   }
+}
+
+/** The clock of the options: an explicit Clock, else system time (with a test's `now` for stamping, if given). */
+function clockOf(options: CoreOptions): Clock {
+  if (options.clock !== undefined) return options.clock;
+  const system = new SystemClock();
+  const stamp = options.now;
+  return stamp === undefined ? system : { now: stamp, at: (at, handler) => system.at(at, handler) };
 }
 
 /**
@@ -170,6 +189,7 @@ export function apiContextOf(core: Core): ApiContext {
     engines: () => core.engines.status(),
     connectors: () => core.connectors.status(),
     status: core.status,
+    now: () => core.clock.now(),
   };
 }
 
@@ -191,7 +211,7 @@ export async function startRuntime(options: ServerOptions): Promise<Runtime> {
     const retentionDays = core.config.store?.historianRetentionDays;
     if (retentionDays !== undefined) {
       const prune = (): void => {
-        core.stores.historian.deleteBefore(Date.now() - retentionDays * 24 * HOUR_MS).catch((error: unknown) => {
+        core.stores.historian.deleteBefore(core.clock.now() - retentionDays * 24 * HOUR_MS).catch((error: unknown) => {
           console.error(`historian retention failed: ${String(error)}`);
         });
       };

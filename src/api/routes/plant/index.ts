@@ -62,7 +62,7 @@ export function plantRoutes(context: ApiContext): FastifyPluginAsync {
           summary: "Each machine's live status: state and since when, running work order, active alarms, last count (your areas only).",
           tags: ['plant'],
           querystring: Type.Object({ equipment: Type.Optional(Type.String({ description: 'Only this path and below.' })) }),
-          response: { 200: Type.Object({ equipment: Type.Array(EquipmentStatusSchema) }), ...errorResponses },
+          response: { 200: Type.Object({ now: Type.String({ description: 'Plant time (ISO 8601), to measure "since" against.' }), equipment: Type.Array(EquipmentStatusSchema) }), ...errorResponses },
         },
       },
       async (request) => {
@@ -71,7 +71,7 @@ export function plantRoutes(context: ApiContext): FastifyPluginAsync {
         const statuses = context.status
           .all()
           .filter((status) => visible(status.equipment) && (below === undefined || PlantModel.isWithin(status.equipment, below)));
-        return { equipment: statuses };
+        return { now: new Date(context.now()).toISOString(), equipment: statuses };
       },
     );
   };

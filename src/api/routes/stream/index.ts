@@ -20,6 +20,12 @@ const StreamQuery = Type.Object({
   type: Type.Optional(Type.String({ description: 'Comma-separated types; an entry ending in "." matches a prefix (equipment.).' })),
   equipment: Type.Optional(Type.String({ description: 'Equipment path; the path and everything below it.' })),
   after: Type.Optional(Type.Integer({ minimum: 0, description: 'Start after this log position (like Last-Event-ID).' })),
+  named: Type.Optional(
+    Type.Boolean({
+      default: true,
+      description: 'true: each SSE event is named by its type (listen per type); false: unnamed, so a browser EventSource gets every event in onmessage.',
+    }),
+  ),
 });
 
 function typeFilter(spec: string | undefined): (type: string) => boolean {
@@ -52,6 +58,7 @@ export function streamRoutes(context: ApiContext): FastifyPluginAsync {
         const visible = visibleTo(principal, 'events:read', context.plant);
         const typeMatches = typeFilter(request.query.type);
         const equipment = request.query.equipment;
+        const named = request.query.named !== false;
         const matches = (event: StoredEvent): boolean =>
           typeMatches(event.type) &&
           visible(event.subject.equipment) &&
@@ -68,7 +75,7 @@ export function streamRoutes(context: ApiContext): FastifyPluginAsync {
           for (const event of events) {
             if (event.position <= sent) continue;
             sent = event.position;
-            if (matches(event)) raw.write(`id: ${event.position}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+            if (matches(event)) raw.write(`id: ${event.position}\n${named ? `event: ${event.type}\n` : ''}data: ${JSON.stringify(event)}\n\n`);
           }
         };
         // Subscribe before catching up; live batches wait in `pending` until the log has been read up to them.
