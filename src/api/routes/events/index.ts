@@ -31,6 +31,7 @@ const EventQuery = Type.Object({
   to: Type.Optional(Type.String({ format: 'date-time', description: 'occurredAt < to' })),
   after: Type.Optional(Type.Integer({ minimum: 0, description: 'Only events after this log position (the `next` of the previous page).' })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000, default: DEFAULT_LIMIT })),
+  newestFirst: Type.Optional(Type.Boolean({ description: 'Latest occurrence first (a machine\'s recent history); no paging.' })),
 });
 
 export function eventRoutes(context: ApiContext): FastifyPluginAsync {
@@ -103,11 +104,12 @@ export function eventRoutes(context: ApiContext): FastifyPluginAsync {
           ...(query.from === undefined ? {} : { from: Date.parse(query.from) }),
           ...(query.to === undefined ? {} : { to: Date.parse(query.to) }),
           ...(query.after === undefined ? {} : { afterPosition: query.after }),
+          ...(query.newestFirst === true ? { newestFirst: true } : {}),
           limit,
         });
         const visible = visibleTo(principal, 'events:read', context.plant);
         // `next` follows the last row scanned, not the last one shown, so filtering by area never stalls paging.
-        const next = events.length === limit ? events[events.length - 1]!.position : null;
+        const next = events.length === limit && query.newestFirst !== true ? events[events.length - 1]!.position : null;
         return { events: events.filter((event) => visible(event.subject.equipment)), next };
       },
     );
