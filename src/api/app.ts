@@ -10,6 +10,7 @@ import type { ApiContext } from './context.js';
 import { installErrorHandling } from './error-handler.js';
 import { authRoutes } from './routes/auth/index.js';
 import { connectorRoutes } from './routes/connectors/index.js';
+import { contextRoutes } from './routes/context/index.js';
 import { crosswalkRoutes } from './routes/crosswalk/index.js';
 import { deadLetterRoutes } from './routes/deadletters/index.js';
 import { engineRoutes } from './routes/engines/index.js';
@@ -19,10 +20,13 @@ import { plantRoutes } from './routes/plant/index.js';
 import { sampleRoutes } from './routes/samples/index.js';
 import { streamRoutes } from './routes/stream/index.js';
 import { ErrorResponseSchema } from './schemas.js';
+import { registerWebUi } from './web-ui.js';
 
 export interface AppOptions {
   /** Log every request as JSON lines. */
   logger?: boolean;
+  /** Serve the web UI from web/dist at `/`. Default true. */
+  webUi?: boolean;
 }
 
 function registerMetrics(app: FastifyInstance, context: ApiContext): void {
@@ -72,7 +76,7 @@ export async function buildApp(context: ApiContext, options: AppOptions = {}): P
     },
   });
   registerMetrics(app, context);
-  for (const routes of [authRoutes, eventRoutes, sampleRoutes, plantRoutes, streamRoutes, deadLetterRoutes, crosswalkRoutes, engineRoutes, connectorRoutes, healthRoutes]) {
+  for (const routes of [authRoutes, eventRoutes, sampleRoutes, plantRoutes, streamRoutes, deadLetterRoutes, crosswalkRoutes, engineRoutes, connectorRoutes, contextRoutes, healthRoutes]) {
     await app.register(routes(context));
   }
   app.get(
@@ -80,6 +84,7 @@ export async function buildApp(context: ApiContext, options: AppOptions = {}): P
     { config: { access: { public: true } }, schema: { hide: true } },
     async () => app.swagger(),
   );
+  if (options.webUi !== false) await registerWebUi(app);
   await app.ready();
   return app;
 }
