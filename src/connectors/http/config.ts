@@ -3,80 +3,10 @@
  * share: which items of a payload become events, of which type, with which subject, time and data.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { EVENT_TYPES } from '../../core/event-types.js';
+import { EventMappingsSchema as Mappings, ItemsPathSchema as ItemsPath } from '../../core/event-mapping.js';
 
-const DottedPath = Type.String({ minLength: 1, description: 'A dotted path into the JSON item, e.g. order.header.no or lines.0.qty.' });
+export { EventMappingSchema, SubjectMapSchema, ValueSourceSchema, VALUE_CONVERSIONS, type EventMapping, type SubjectMap, type ValueSource } from '../../core/event-mapping.js';
 
-export const VALUE_CONVERSIONS = ['string', 'number', 'integer', 'boolean', 'timestamp'] as const;
-
-/** Where one value of the event comes from: a field of the item (by path) or a constant. */
-export const ValueSourceSchema = Type.Union(
-  [
-    DottedPath,
-    Type.Object(
-      {
-        path: DottedPath,
-        as: Type.Optional(Type.Union(VALUE_CONVERSIONS.map((kind) => Type.Literal(kind)), {
-          description: 'Convert the value: "50" → 50 for number, epoch ms or ISO text → ISO 8601 UTC for timestamp.',
-        })),
-        optional: Type.Optional(Type.Boolean({ description: 'Leave the key out when the field is missing, instead of rejecting the item.' })),
-        default: Type.Optional(Type.Unknown({ description: 'Used when the field is missing.' })),
-      },
-      { additionalProperties: false },
-    ),
-    Type.Object({ value: Type.Unknown({ description: 'A constant.' }) }, { additionalProperties: false }),
-  ],
-  { description: 'A dotted path (the field must be present), { path, as, optional, default }, or { value: <constant> }.' },
-);
-export type ValueSource = Static<typeof ValueSourceSchema>;
-
-/** Subject ids from the item, as the sending system names them (the pipeline resolves them through the crosswalk). */
-export const SubjectMapSchema = Type.Object(
-  {
-    equipment: Type.Optional(ValueSourceSchema),
-    workOrder: Type.Optional(ValueSourceSchema),
-    operation: Type.Optional(ValueSourceSchema),
-    material: Type.Optional(ValueSourceSchema),
-    lot: Type.Optional(ValueSourceSchema),
-    serial: Type.Optional(ValueSourceSchema),
-    person: Type.Optional(ValueSourceSchema),
-    location: Type.Optional(ValueSourceSchema),
-  },
-  { additionalProperties: false },
-);
-export type SubjectMap = Static<typeof SubjectMapSchema>;
-
-const CATALOGUE_TYPES = Object.keys(EVENT_TYPES);
-
-export const EventMappingSchema = Type.Object(
-  {
-    when: Type.Optional(
-      Type.Object(
-        {
-          field: DottedPath,
-          equals: Type.Union([Type.String(), Type.Number(), Type.Boolean(), Type.Null()]),
-        },
-        { additionalProperties: false, description: 'This mapping applies only to items whose field has this value.' },
-      ),
-    ),
-    eventType: Type.Union(
-      [
-        ...CATALOGUE_TYPES.map((type) => Type.Literal(type)),
-        Type.String({ pattern: '^custom(\\.[a-z][a-z0-9-]*)+$', maxLength: 128, description: 'A plant-specific type under the custom. prefix.' }),
-      ],
-      { description: 'A catalogue type (docs/events.md), or custom.<...>.' },
-    ),
-    subject: Type.Optional(SubjectMapSchema),
-    occurredAt: Type.Optional(Type.String({ minLength: 1, description: 'Dotted path to the time it happened (ISO 8601 with a zone, or epoch ms). Default: receive time.' })),
-    data: Type.Optional(Type.Record(Type.String({ minLength: 1 }), ValueSourceSchema, { description: 'Event data key → where its value comes from.' })),
-    quality: Type.Optional(Type.Union([Type.Literal('good'), Type.Literal('uncertain'), Type.Literal('bad')])),
-  },
-  { additionalProperties: false },
-);
-export type EventMapping = Static<typeof EventMappingSchema>;
-
-const Mappings = Type.Array(EventMappingSchema, { minItems: 1, description: 'Tried in order; the first whose `when` matches maps the item.' });
-const ItemsPath = Type.Optional(Type.String({ minLength: 1, description: 'Dotted path to the array of items in the body. Default: the body is one item or an array of items.' }));
 const EnvName = Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$', description: 'Name of an environment variable (never the secret itself).' });
 const SystemName = Type.String({ minLength: 1, maxLength: 64, description: 'The source system (erp, mes, qms, cmms, wms) events carry, for crosswalk lookups.' });
 

@@ -2,6 +2,7 @@
  * The `kind: mqtt` entry of plant.yaml: one broker connection, many topic bindings.
  */
 import { Type, type Static } from '@sinclair/typebox';
+import { EventMappingSchema } from '../../core/event-mapping.js';
 import { BindingSchema } from '../../core/mapping.js';
 
 export const MqttBindingSchema = Type.Composite([
@@ -14,6 +15,16 @@ export const MqttBindingSchema = Type.Composite([
   }),
 ]);
 export type MqttBinding = Static<typeof MqttBindingSchema>;
+
+/** A JSON document on a topic that becomes a whole event (an RTLS position, a vision finding), not one tag value. */
+export const MqttEventMappingSchema = Type.Composite([
+  Type.Object({
+    topic: Type.String({ minLength: 1, description: 'Topic filter with + and # wildcards.' }),
+    itemsPath: Type.Optional(Type.String({ minLength: 1, description: 'Dotted path to an array of items in the payload; default: the payload is one item or an array.' })),
+  }),
+  EventMappingSchema,
+]);
+export type MqttEventMapping = Static<typeof MqttEventMappingSchema>;
 
 export const MqttTlsSchema = Type.Object(
   {
@@ -37,7 +48,8 @@ export const MqttConfigSchema = Type.Object(
     tls: Type.Optional(MqttTlsSchema),
     timestampField: Type.Optional(Type.String({ description: 'Dotted path to the source time in the JSON payload (epoch ms or ISO 8601). Default: receive time.' })),
     flushMs: Type.Integer({ minimum: 0, maximum: 1000, default: 20, description: 'Longest time readings wait to be ingested together.' }),
-    bindings: Type.Array(MqttBindingSchema, { minItems: 1 }),
+    bindings: Type.Array(MqttBindingSchema, { default: [], description: 'Tag values on topics (at least one binding or event mapping).' }),
+    events: Type.Array(MqttEventMappingSchema, { default: [], description: 'JSON documents on topics mapped to whole events; tried in order, the first matching topic and `when` wins.' }),
   },
   { additionalProperties: false },
 );

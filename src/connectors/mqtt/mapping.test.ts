@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { MqttBinding } from './config.js';
-import { decodePayload, fillPlaceholders, mapMessage, timestampOf, topicMatches } from './mapping.js';
+import { decodePayload, fillPlaceholders, mapEventMessage, mapMessage, timestampOf, topicMatches } from './mapping.js';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 const source = { system: 'plc', connector: 'broker-1' };
@@ -44,5 +44,15 @@ describe('MQTT mapping', () => {
     const [state] = mapMessage(bindings, 'line1/cnc-1/state', 1, 2000, memory, source);
     assert.equal(state?.kind === 'event' && state.event.subject?.equipment, 'acme/p/a/line-1/cnc-1');
     assert.deepEqual(mapMessage(bindings, 'line2/x/rms', 1, 0, memory, source), []);
+  });
+  it('maps JSON documents on matching topics to whole events, and says why one does not map', () => {
+    const mappings = [{ topic: 'rtls/+/position', eventType: 'location.position.reported' as const, occurredAt: 'ts', data: { tag: 'tag', x: { path: 'x', as: 'number' as const }, y: { path: 'y', as: 'number' as const } } }];
+    const context = { source: { system: 'rtls', connector: 'broker', address: 'rtls/a/position' }, receivedAt: 5 };
+    const ok = mapEventMessage(mappings, 'rtls/a/position', { tag: 'a', x: 1, y: 2, ts: 1000 }, context);
+    assert.deepEqual(ok?.events[0]?.data, { tag: 'a', x: 1, y: 2 });
+    assert.equal(ok?.events[0]?.occurredAt, new Date(1000).toISOString());
+    assert.equal(mapEventMessage(mappings, 'plant/a/state', {}, context), undefined, 'no mapping for the topic: not its business');
+    const bad = mapEventMessage(mappings, 'rtls/a/position', { tag: 'a', x: 'far', y: 2, ts: 1000 }, context);
+    assert.match(bad?.rejects[0]?.message ?? '', /x.*not a number/);
   });
 });

@@ -3,7 +3,8 @@
  * timestamp. Everything protocol-independent is core's mapReading.
  */
 import { extractField, mapReading, type Binding, type MappingMemory, type MappingResult, type MappingSource } from '../../core/mapping.js';
-import type { MqttBinding } from './config.js';
+import { itemsOf, mapItems, type MapContext, type PayloadResult } from '../../core/event-mapping.js';
+import type { MqttBinding, MqttEventMapping } from './config.js';
 
 /** True when `topic` matches the MQTT filter (`+` one level, `#` the rest). */
 export function topicMatches(filter: string, topic: string): boolean {
@@ -77,4 +78,13 @@ export function mapMessage(
     results.push(mapReading(concrete, { address: topic, value, ts, quality: 'good' }, memory, source));
   }
   return results;
+}
+
+/** Maps a JSON message through the event mappings whose topic filter matches (the first whose `when` matches wins per item). */
+export function mapEventMessage(mappings: readonly MqttEventMapping[], topic: string, value: unknown, context: MapContext): PayloadResult | undefined {
+  const matching = mappings.filter((mapping) => topicMatches(mapping.topic, topic));
+  if (matching.length === 0) return undefined;
+  const items = itemsOf(value, matching[0]!.itemsPath);
+  if (!items.ok) return { events: [], rejects: [{ index: -1, item: value, message: `${topic}: ${items.message}` }] };
+  return mapItems(items.items, matching, context);
 }

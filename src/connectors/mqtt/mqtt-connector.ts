@@ -6,22 +6,25 @@
  * holding acks until commit would mean one commit per message); they reach the store within `flushMs`. See ADR 0005.
  */
 import type { Connector, ConnectorContext, WriteRequest, WriteResult } from '../../core/connector.js';
-import { describeError } from '../../core/errors.js';
+import { describeError, InputError } from '../../core/errors.js';
 import type { EventInput, Sample } from '../../core/event.js';
 import { HealthTracker } from '../../core/health.js';
 import type { MappingMemory } from '../../core/mapping.js';
 import type { MqttConfig } from './config.js';
-import { decodePayload, mapMessage, timestampOf } from './mapping.js';
+import { decodePayload, mapEventMessage, mapMessage, timestampOf, topicMatches } from './mapping.js';
 import { clientOptions, connectMqtt, type MqttMessage, type MqttTransport } from './transport.js';
 
 const FLUSH_AT = 1000;
 
 export function createMqttConnector(config: MqttConfig, context: ConnectorContext): Connector {
+  if (config.bindings.length === 0 && config.events.length === 0) {
+    throw new InputError('PF_ERR_CONFIG_INVALID', `connector ${context.id}: give at least one binding or event mapping, or it reads nothing`);
+  }
   const health = new HealthTracker(context.now);
   const memory: MappingMemory = new Map();
   const backoff = context.backoff({ initialMs: 500, maxMs: 30_000 });
   const clientId = config.clientId ?? `plantfabric-${context.id}`;
-  const filters = [...new Set(config.bindings.map((binding) => binding.topic))];
+  const filters = [...new Set([...config.bindings.map((binding) => binding.topic), ...config.events.map((mapping) => mapping.topic)])];
   const source = { system: context.system, connector: context.id };
   let transport: MqttTransport | undefined;
   let stopped = true;
@@ -32,7 +35,7 @@ export function createMqttConnector(config: MqttConfig, context: ConnectorContex
   let flushing: Promise<void> = Promise.resolve();
   let received = 0;
 
-  health.setDetails({ url: config.url, bindings: config.bindings.length, received });
+  health.setDetails({ url: config.url, bindings: config.bindings.length, eventMappings: config.events.length, received });
 
   async function connect(): Promise<void> {
     if (stopped) return;
@@ -82,12 +85,19 @@ export function createMqttConnector(config: MqttConfig, context: ConnectorContex
     received += 1;
     const decoded = decodePayload(payload);
     if (!decoded.ok) return deadLetter(payload, 'PF_ERR_INGEST_DECODE', `${topic}: ${decoded.message}`, topic);
-    const ts = timestampOf(decoded.value, config.timestampField, context.now());
-    if (ts === undefined) return deadLetter(payload, 'PF_ERR_INGEST_SCHEMA', `${topic}: no usable time at '${config.timestampField}'`, topic);
-    for (const result of mapMessage(config.bindings, topic, decoded.value, ts, memory, source)) {
-      if (result.kind === 'sample') samples.push(result.sample);
-      else if (result.kind === 'event') events.push(result.event);
-      else if (result.kind === 'reject') deadLetter(payload, result.code, result.message, topic);
+    const mapped = mapEventMessage(config.events, topic, decoded.value, { source: { ...source, address: topic }, receivedAt: context.now() });
+    if (mapped !== undefined) {
+      events.push(...mapped.events);
+      for (const rejected of mapped.rejects) deadLetter(payload, 'PF_ERR_INGEST_SCHEMA', `${topic}: ${rejected.message}`, topic);
+    }
+    if (config.bindings.some((binding) => topicMatches(binding.topic, topic))) {
+      const ts = timestampOf(decoded.value, config.timestampField, context.now());
+      if (ts === undefined) return deadLetter(payload, 'PF_ERR_INGEST_SCHEMA', `${topic}: no usable time at '${config.timestampField}'`, topic);
+      for (const result of mapMessage(config.bindings, topic, decoded.value, ts, memory, source)) {
+        if (result.kind === 'sample') samples.push(result.sample);
+        else if (result.kind === 'event') events.push(result.event);
+        else if (result.kind === 'reject') deadLetter(payload, result.code, result.message, topic);
+      }
     }
     scheduleFlush();
   }

@@ -39,6 +39,11 @@ connectors:
       - { topic: line1/+/state, equipment: "acme/plant-1/assembly/line-1/{1}", signal: state, as: state, field: value, enum: { "0": idle, "1": execute, "2": faulted } }
       - { topic: line1/+/rms, equipment: "acme/plant-1/assembly/line-1/{1}", signal: vibration-rms, as: sample, field: value }
       - { topic: line1/+/count, equipment: "acme/plant-1/assembly/line-1/{1}", signal: parts, as: count, field: value }
+    events:
+      - topic: rtls/+/position
+        eventType: location.position.reported
+        occurredAt: ts
+        data: { tag: tag, x: { path: x, as: number }, y: { path: y, as: number }, z: { path: z, as: number, optional: true } }
 `;
 }
 
@@ -66,6 +71,7 @@ async function exercise(makeBroker: () => Promise<TestBroker>, protocolVersion: 
     await send('line1/press-1/count', 104, t0 + 4000);
     await publisher.publishAsync('line1/press-1/rms', '{"value": 3.0, "ts": ', { qos: 1 });
     await send('line1/press-1/state', 7, t0 + 5000);
+    await publisher.publishAsync('rtls/torque-wrench-7/position', JSON.stringify({ tag: 'torque-wrench-7', x: 72.5, y: '38', ts: t0 + 5500 }), { qos: 1 });
 
     const states = await until('state event', async () => {
       const events = await started.stores.events.query({ types: ['equipment.state.changed'] });
@@ -74,6 +80,13 @@ async function exercise(makeBroker: () => Promise<TestBroker>, protocolVersion: 
     assert.deepEqual(states[0]!.data, { state: 'execute' });
     assert.equal(states[0]!.occurredAt, new Date(t0).toISOString(), 'the payload timestamp is the event time');
     assert.deepEqual(states[0]!.source, { system: 'plc', connector: 'line-1-broker', address: 'line1/press-1/state' });
+    const [position] = await until('position event', async () => {
+      const events = await started.stores.events.query({ types: ['location.position.reported'] });
+      return events.length === 1 ? events : undefined;
+    });
+    assert.deepEqual(position!.data, { tag: 'torque-wrench-7', x: 72.5, y: 38 }, 'a JSON document maps to a whole event');
+    assert.equal(position!.occurredAt, new Date(t0 + 5500).toISOString());
+    assert.equal(position!.source.address, 'rtls/torque-wrench-7/position');
     const counts = await until('count event', async () => {
       const events = await started.stores.events.query({ types: ['production.count.recorded'] });
       return events.length === 1 ? events : undefined;
