@@ -180,6 +180,17 @@ export const IngestConfigSchema = Type.Object(
   { additionalProperties: false },
 );
 
+export const OeeConfigSchema = Type.Object(
+  {
+    microStopSeconds: Type.Optional(Type.Number({ minimum: 0, description: 'Unplanned stops shorter than this between runs are speed losses (micro-stops), not downtime. Default 120; 0 disables.' })),
+    plannedReasons: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { description: 'Stop reasons that are planned downtime (breaks, meetings, planned maintenance): not a loss.' })),
+    setupReasons: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { description: 'Stop reasons that are setup or changeover.' })),
+    graceMinutes: Type.Optional(Type.Number({ minimum: 0, description: 'How long after a shift ends late data is awaited before its OEE is final. Default 5.' })),
+    rollingMinutes: Type.Optional(Type.Number({ minimum: 0, description: 'Plant minutes between provisional updates of the shift in progress. Default 60; 0 for none.' })),
+  },
+  { additionalProperties: false },
+);
+
 export const StoreConfigSchema = Type.Object(
   {
     backend: Type.Optional(Type.Literal('sqlite', { description: 'The only backend so far; PostgreSQL comes later.' })),
@@ -232,6 +243,7 @@ export const PlantConfigSchema = Type.Object(
     users: Type.Optional(Type.Array(UserSchema)),
     connectors: Type.Optional(Type.Array(ConnectorEntrySchema)),
     routing: Type.Optional(RoutingConfigSchema),
+    oee: Type.Optional(OeeConfigSchema),
     notifications: Type.Optional(NotificationsConfigSchema),
     ingest: Type.Optional(IngestConfigSchema),
     store: Type.Optional(StoreConfigSchema),
