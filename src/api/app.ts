@@ -8,7 +8,9 @@ import { registerFormats } from '../core/formats.js';
 import { installAccessControl } from './access-hook.js';
 import type { ApiContext } from './context.js';
 import { installErrorHandling } from './error-handler.js';
+import { auditRoutes } from './routes/audit/index.js';
 import { authRoutes } from './routes/auth/index.js';
+import { caseRoutes } from './routes/cases/index.js';
 import { connectorRoutes } from './routes/connectors/index.js';
 import { contextRoutes } from './routes/context/index.js';
 import { crosswalkRoutes } from './routes/crosswalk/index.js';
@@ -16,6 +18,8 @@ import { deadLetterRoutes } from './routes/deadletters/index.js';
 import { engineRoutes } from './routes/engines/index.js';
 import { eventRoutes } from './routes/events/index.js';
 import { healthRoutes } from './routes/health/index.js';
+import { notificationRoutes } from './routes/notifications/index.js';
+import { oeeRoutes } from './routes/oee/index.js';
 import { plantRoutes } from './routes/plant/index.js';
 import { sampleRoutes } from './routes/samples/index.js';
 import { streamRoutes } from './routes/stream/index.js';
@@ -76,7 +80,7 @@ export async function buildApp(context: ApiContext, options: AppOptions = {}): P
     },
   });
   registerMetrics(app, context);
-  for (const routes of [authRoutes, eventRoutes, sampleRoutes, plantRoutes, streamRoutes, deadLetterRoutes, crosswalkRoutes, engineRoutes, connectorRoutes, contextRoutes, healthRoutes]) {
+  for (const routes of [authRoutes, eventRoutes, sampleRoutes, plantRoutes, streamRoutes, deadLetterRoutes, crosswalkRoutes, engineRoutes, connectorRoutes, contextRoutes, caseRoutes, notificationRoutes, auditRoutes, oeeRoutes, healthRoutes]) {
     await app.register(routes(context));
   }
   app.get(

@@ -16,19 +16,31 @@ export const PERMISSIONS = [
   'crosswalk:write',
   'metrics:read',
   'users:admin',
+  'cases:read',
+  'cases:write',
+  'cases:close',
+  'audit:read',
+  'audit:verify',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 const READ: Permission[] = ['plant:read', 'events:read', 'samples:read'];
+/** Everyone may read and comment on the cases of their areas; who may move a case is decided by ownership (docs/cases.md). */
+const CASES: Permission[] = ['cases:read', 'cases:write'];
+/**
+ * The ledger spans every area (logins, tokens, cases everywhere), so reading it needs a plant-wide ('*') grant that
+ * carries audit:read; an area supervisor or quality lead is refused (docs/api.md).
+ */
+const AUDIT: Permission[] = ['audit:read'];
 
 /** What each role may do. Areas limit where; this table limits what. */
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
-  operator: [...READ, 'events:write'],
-  supervisor: [...READ, 'events:write', 'deadletters:read', 'metrics:read'],
-  quality: [...READ, 'events:write'],
-  maintenance: [...READ, 'events:write'],
-  planner: [...READ, 'events:write'],
-  engineer: [...READ, 'events:write', 'samples:write', 'deadletters:read', 'deadletters:replay', 'crosswalk:write', 'metrics:read'],
+  operator: [...READ, 'events:write', ...CASES],
+  supervisor: [...READ, 'events:write', 'deadletters:read', 'metrics:read', ...CASES, 'cases:close', ...AUDIT],
+  quality: [...READ, 'events:write', ...CASES, 'cases:close', ...AUDIT],
+  maintenance: [...READ, 'events:write', ...CASES, 'cases:close'],
+  planner: [...READ, 'events:write', ...CASES],
+  engineer: [...READ, 'events:write', 'samples:write', 'deadletters:read', 'deadletters:replay', 'crosswalk:write', 'metrics:read', ...CASES, 'cases:close'],
   admin: [...PERMISSIONS],
 };
 

@@ -3,7 +3,7 @@
  * Each entry's `data` schema states the fields consumers rely on; extra fields are allowed and kept. Types outside
  * the catalogue are accepted only under the `custom.` prefix, so a typo never silently becomes a new type.
  */
-import { Type, type TObject } from '@sinclair/typebox';
+import { Type, type Static, type TObject } from '@sinclair/typebox';
 
 const open = <T extends TObject>(schema: T): T => ({ ...schema, additionalProperties: true });
 const Str = Type.String({ minLength: 1 });
@@ -14,6 +14,30 @@ export const PACKML_STATES = [
   'unsuspending', 'stopping', 'stopped', 'aborting', 'aborted', 'clearing', 'resetting', 'faulted', 'offline',
 ] as const;
 const State = Type.Union(PACKML_STATES.map((state) => Type.Literal(state)));
+
+/**
+ * One step of a released order's routing (docs/events.md#work-order-routing). `equipment` is a canonical path or an
+ * id the crosswalk knows for the release's source system; ids inside `data` are not resolved by the pipeline, the
+ * context engine resolves them as of the release's `occurredAt`.
+ */
+export const WorkOrderRoutingStepSchema = open(
+  Type.Object({
+    operation: Type.Union([Str, Type.Integer({ minimum: 0 })], { description: 'The operation number or id, e.g. "10".' }),
+    equipment: Type.Optional(Str),
+    minutes: Type.Optional(Type.Number({ minimum: 0, description: 'Planned duration of the whole operation.' })),
+  }),
+);
+
+/** The data of `work-order.released`: quantity, due date and the routing in execution order. */
+export const WorkOrderReleasedDataSchema = open(
+  Type.Object({
+    quantity: Num,
+    dueAt: Type.Optional(Str),
+    operations: Type.Optional(Type.Array(WorkOrderRoutingStepSchema)),
+  }),
+);
+export type WorkOrderRoutingStep = Static<typeof WorkOrderRoutingStepSchema>;
+export type WorkOrderReleasedData = Static<typeof WorkOrderReleasedDataSchema>;
 
 export interface EventTypeInfo {
   description: string;
@@ -71,7 +95,7 @@ export const EVENT_TYPES = {
   'work-order.released': {
     description: 'ERP released a work order, with its routing.',
     requires: ['workOrder'],
-    data: open(Type.Object({ quantity: Num, dueAt: Type.Optional(Str), operations: Type.Optional(Type.Array(Type.Unknown())) })),
+    data: WorkOrderReleasedDataSchema,
   },
   'work-order.status.changed': {
     description: 'A work order changed status.',
@@ -94,9 +118,36 @@ export const EVENT_TYPES = {
   'vision.label.unreadable': { description: 'A camera could not read a label or mark.', data: open(Type.Object({})) },
   'anomaly.detected': { description: 'A detector found unusual behaviour in a signal.', data: open(Type.Object({ signal: Str, score: Num })) },
   'spc.rule.violated': { description: 'An SPC rule fired on a characteristic.', data: open(Type.Object({ characteristic: Str, rule: Str })) },
-  'oee.interval.computed': { description: 'OEE for a scope and interval.', data: open(Type.Object({ oee: Num })) },
+  'oee.interval.computed': {
+    description: 'OEE (ISO 22400-2) of a machine, line or area for a shift: final when the shift ended, revised by late data, provisional while it runs.',
+    requires: ['equipment'],
+    data: open(Type.Object({
+      scope: Str,
+      level: Str,
+      shift: Str,
+      from: Str,
+      to: Str,
+      final: Type.Boolean(),
+      revision: Type.Integer({ minimum: 0 }),
+      oee: Type.Union([Num, Type.Null()]),
+      availability: Type.Union([Num, Type.Null()]),
+      performance: Type.Union([Num, Type.Null()]),
+      quality: Type.Union([Num, Type.Null()]),
+    })),
+  },
   'maintenance.prediction.updated': { description: 'A remaining-useful-life estimate changed.', data: open(Type.Object({})) },
   'maintenance.failure.predicted': { description: 'A failure is predicted inside the planning horizon.', data: open(Type.Object({})) },
+  'case.opened': { description: 'A routing rule opened a case.', requires: ['case'], data: open(Type.Object({ rule: Str, kind: Str, severity: Str })) },
+  'case.assigned': { description: 'A case got an owner (by routing, by hand, or at a reopen).', requires: ['case'], data: open(Type.Object({ owner: Str })) },
+  'case.acknowledged': { description: 'The owner acknowledged a case.', requires: ['case'], data: open(Type.Object({ actor: Str })) },
+  'case.started': { description: 'Work on a case started.', requires: ['case'], data: open(Type.Object({ actor: Str })) },
+  'case.resolved': { description: 'A case was resolved; it closes once verified.', requires: ['case'], data: open(Type.Object({ actor: Str })) },
+  'case.closed': { description: 'A case was closed after verification and confirmation.', requires: ['case'], data: open(Type.Object({ actor: Str })) },
+  'case.reopened': { description: 'A case was reopened, by hand or because its condition recurred.', requires: ['case'], data: open(Type.Object({ actor: Str })) },
+  'case.commented': { description: 'Someone commented on a case.', requires: ['case'], data: open(Type.Object({ author: Str })) },
+  'case.escalated': { description: 'An escalation tier of a case fired.', requires: ['case'], data: open(Type.Object({ tier: Type.Integer({ minimum: 0 }), notified: Type.Array(Str) })) },
+  'case.sla.breached': { description: 'A case missed an SLA target (assign, acknowledge, resolve).', requires: ['case'], data: open(Type.Object({ target: Str, deadline: Str })) },
+  'case.handed-over': { description: 'A shift change moved a case to the incoming shift.', requires: ['case'], data: open(Type.Object({ from: Str, to: Str, shift: Str })) },
   'connector.health.changed': { description: 'A connector changed health state.', data: open(Type.Object({ state: Str })) },
 } satisfies Record<string, EventTypeInfo>;
 

@@ -8,8 +8,10 @@ import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { ValueErrorType, type ValueError } from '@sinclair/typebox/errors';
 import { Value } from '@sinclair/typebox/value';
 import { registerFormats } from './formats.js';
-import { PlantConfigSchema, type PlantConfig } from './plant-config.js';
+import { PlantConfigSchema, ROLES, type PlantConfig } from './plant-config.js';
 import { PlantModel } from './plant-model.js';
+import { notificationsIssues } from './notifications-config.js';
+import { routingIssues } from './routing-config.js';
 
 export interface ConfigIssue {
   /** JSON pointer into the document, e.g. `/sites/0/areas/1/id`. */
@@ -186,6 +188,8 @@ function referenceIssues(config: PlantConfig): ConfigIssue[] {
       });
     });
   });
+  issues.push(...routingIssues(config.routing, { areas: areaIds, users: userIds, roles: ROLES }));
+  issues.push(...notificationsIssues(config.notifications));
   return issues;
 }
 

@@ -17,9 +17,16 @@ import { createIngestPipeline, DeadLetterReplayer, type IngestPipeline } from '.
 import type { PlantConfig } from '../core/plant-config.js';
 import type { PlantModel } from '../core/plant-model.js';
 import type { Stores } from '../core/store.js';
+import { auditCsvHeader, auditEntryToCsv, auditEntryToJsonLine } from '../audit/export-ledger.js';
+import { verifyLedger } from '../audit/verify-ledger.js';
+import { CaseOperations, createCaseOperations } from '../operations/cases/index.js';
+import { ContextService } from '../operations/context/context-service.js';
+import { NotificationDispatcher } from '../operations/notifications/index.js';
+import { OeeQueryService } from '../engines/oee/oee-query.js';
 import { PlantStatusService } from '../operations/plant-status/plant-status-service.js';
 import { openSqliteStores } from '../store/sqlite/index.js';
 import { ConnectorManager } from './connector-manager.js';
+import { defaultEngines, oeeConfigOf } from './engines.js';
 import { CONNECTOR_KINDS } from './connector-kinds.js';
 import { CrosswalkService } from './crosswalk-service.js';
 import { loadPlantConfigFile } from './plant-config-file.js';
@@ -64,6 +71,20 @@ export interface Core {
   connectors: ConnectorManager;
   /** Each machine's live status from the log; started by startRuntime. */
   status: PlantStatusService;
+  /** OEE of any scope and range, computed from the log. */
+  oee: OeeQueryService;
+  /** The context engine: its work-order book is rebuilt from the log here, before any engine starts. */
+  context: ContextService;
+  /**
+   * Delivers notification requests from the outbox (in-app, email, webhooks); hand it to whatever writes requests as
+   * their NotificationOutlet. Started only by startRuntime (a CLI command must not send email); stopped by close().
+   */
+  notifications: NotificationDispatcher;
+  /**
+   * Routing rules, cases, SLA clocks, escalation and shift hand-over (operations/cases). Started only by startRuntime
+   * (tests call `cases.start()`), so a CLI command never opens cases or fires timers; stopped by close().
+   */
+  cases: CaseOperations;
   /** Drains the pipeline, stops engines and closes the stores, in that order, so no accepted write is torn. */
   close(): Promise<void>;
 }
@@ -97,9 +118,13 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       now,
     });
     await pipeline.restore();
+    // Before engines and routing: a case opened for a fault must find the order that ran when the fault occurred.
+    const context = new ContextService({ plant, events: stores.events, bus, crosswalk: crosswalk.crosswalk, clock });
+    await context.start();
+    const oee = new OeeQueryService({ events: stores.events, plant, config: oeeConfigOf(config, plant), now });
     const engines = new EngineHost(
       { events: stores.events, checkpoints: stores.checkpoints, deadLetters: stores.deadLetters, appendDerived: (events) => pipeline.appendDerived(events), bus, metrics },
-      options.engines ?? [],
+      options.engines ?? defaultEngines(config, plant),
     );
     const connectors = new ConnectorManager({
       entries: config.connectors ?? [],
@@ -113,9 +138,11 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     });
     const status = new PlantStatusService({ events: stores.events, bus, plant });
     const auth = new AuthService({ users: config.users ?? [], records: stores.records, operations: stores.operations, sessionHours: config.server?.sessionHours ?? 12 });
+    const notifications = new NotificationDispatcher({ config: config.notifications, operations: stores.operations, records: stores.records, users: auth, clock, metrics });
+    const cases = createCaseOperations({ stores, bus, appendDerived: (events) => pipeline.appendDerived(events), plant, clock, context, outlet: notifications, metrics });
     let closed = false;
     return {
-      config, clock, plant, dataDir, stores, bus, metrics, pipeline, crosswalk, auth, engines, connectors, status,
+      config, clock, plant, dataDir, stores, bus, metrics, pipeline, crosswalk, auth, engines, connectors, status, oee, context, notifications, cases,
       replayer: new DeadLetterReplayer(stores.deadLetters, pipeline),
       async close() {
         if (closed) return;
@@ -125,7 +152,13 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         status.stop();
         await pipeline.drain();
         await engines.stop();
+        // Routing finishes its last batch (and appends its case events) while contexts can still be resolved.
+        await cases.stop();
+        // After the engines: routing may still ask for a context while it finishes its last batch.
+        context.stop();
         await pipeline.drain();
+        // Before the stores close: sends in flight are aborted and stay pending for the next start.
+        await notifications.stop();
         await bus.close();
         await stores.close();
       },
@@ -189,6 +222,11 @@ export function apiContextOf(core: Core): ApiContext {
     engines: () => core.engines.status(),
     connectors: () => core.connectors.status(),
     status: core.status,
+    oee: core.oee,
+    context: core.context,
+    notifications: core.notifications,
+    cases: core.cases,
+    audit: { verify: () => verifyLedger(core.stores.audit), csvHeader: auditCsvHeader, toCsv: auditEntryToCsv, toJsonLine: auditEntryToJsonLine },
     now: () => core.clock.now(),
   };
 }
@@ -200,7 +238,9 @@ export async function startRuntime(options: ServerOptions): Promise<Runtime> {
   let retention: NodeJS.Timeout | undefined;
   try {
     await core.status.start();
+    await core.notifications.start();
     await core.engines.start();
+    await core.cases.start();
     await core.connectors.start();
     app = await buildApp(apiContextOf(core), { logger: options.logger ?? false });
     const host = options.host ?? core.config.server?.host ?? '127.0.0.1';
