@@ -1,11 +1,11 @@
 #!/usr/bin/env node
-// Runs every *.test.ts under src/ and test/ with Node's own test runner (TypeScript through tsx).
+// Runs every *.test.ts under src/, test/ and eval/ with Node's own test runner (TypeScript through tsx).
 // Node 20's --test takes no globs, so the files are found here. Pass paths or name fragments to run a subset.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
-const roots = ['src', 'test'];
+const roots = ['src', 'test', 'eval'];
 const filters = process.argv.slice(2);
 
 function collect(dir, out) {
