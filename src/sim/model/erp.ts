@@ -63,16 +63,18 @@ export class OrderBook {
       for (let index = 0; index < perLine; index += 1) {
         let due = shift;
         for (let later = rng.int(this.#config.dueShifts[0], this.#config.dueShifts[1]); later > 0; later -= 1) due = this.#calendar.shiftAt(due.end);
+        const quantity = rng.int(this.#config.quantity[0], this.#config.quantity[1]);
         orders.push({
           id: `WO-${this.#next}`,
           line,
           material: product.material,
           rawMaterial: product.rawMaterial,
-          quantity: rng.int(this.#config.quantity[0], this.#config.quantity[1]),
+          quantity,
           releasedAt: new Date(at).toISOString(),
           dueDate: new Date(due.end).toISOString(),
           shift: shift.id,
-          routing: routing.map((step) => ({ ...step })),
+          // Planned minutes per operation, as ERP plans them from the standard cycle: what slack is computed from.
+          routing: routing.map((step) => ({ ...step, minutes: Math.round((step.standardCycleSeconds * quantity) / 6) / 10 })),
         });
         this.#next += 1;
       }

@@ -45,6 +45,8 @@ export interface RoutingStep {
   operation: number;
   equipment: string;
   standardCycleSeconds: number;
+  /** Planned duration of the operation for the order's quantity. */
+  minutes?: number;
 }
 
 /** A work order as ERP releases it. */
