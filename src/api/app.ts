@@ -18,6 +18,7 @@ import { deadLetterRoutes } from './routes/deadletters/index.js';
 import { engineRoutes } from './routes/engines/index.js';
 import { eventRoutes } from './routes/events/index.js';
 import { healthRoutes } from './routes/health/index.js';
+import { locationRoutes } from './routes/locations/index.js';
 import { notificationRoutes } from './routes/notifications/index.js';
 import { oeeRoutes } from './routes/oee/index.js';
 import { plantRoutes } from './routes/plant/index.js';
@@ -80,7 +81,7 @@ export async function buildApp(context: ApiContext, options: AppOptions = {}): P
     },
   });
   registerMetrics(app, context);
-  for (const routes of [authRoutes, eventRoutes, sampleRoutes, plantRoutes, streamRoutes, deadLetterRoutes, crosswalkRoutes, engineRoutes, connectorRoutes, contextRoutes, caseRoutes, notificationRoutes, auditRoutes, oeeRoutes, healthRoutes]) {
+  for (const routes of [authRoutes, eventRoutes, sampleRoutes, plantRoutes, streamRoutes, deadLetterRoutes, crosswalkRoutes, engineRoutes, connectorRoutes, contextRoutes, caseRoutes, notificationRoutes, auditRoutes, oeeRoutes, locationRoutes, healthRoutes]) {
     await app.register(routes(context));
   }
   app.get(

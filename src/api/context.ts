@@ -9,6 +9,7 @@ import type { Crosswalk, CrosswalkMapping } from '../core/crosswalk.js';
 import type { EventBus } from '../core/event-bus.js';
 import type { ConnectorHealth } from '../core/health.js';
 import type { Ingestor } from '../core/ingest.js';
+import type { LocationReader } from '../core/locations.js';
 import type { MetricsRegistry } from '../core/metrics.js';
 import type { NotificationInbox } from '../core/notification-inbox.js';
 import type { AuditEntry, AuditVerification } from '../core/audit.js';
@@ -61,6 +62,8 @@ export interface ApiContext {
   oee: OeeReader;
   /** What a signal on a piece of equipment touches at an instant, and how urgent it is (operations/context). */
   context: ContextResolver;
+  /** Where-is of RTLS tags: last position, zone and since when (engines/location). */
+  locations: LocationReader;
   /** Verifying and exporting the audit ledger (src/audit, handed in by the runtime). */
   audit: AuditTools;
   /** The caller's in-app notifications, live stream and preferences, and the dispatcher's health. */

@@ -112,8 +112,26 @@ export const EVENT_TYPES = {
     description: 'A tagged item reported its position.',
     data: open(Type.Object({ tag: Str, x: Num, y: Num, z: Type.Optional(Num) })),
   },
-  'location.zone.entered': { description: 'A tagged item entered a zone.', data: open(Type.Object({ tag: Str, zone: Str })) },
-  'location.zone.exited': { description: 'A tagged item left a zone.', data: open(Type.Object({ tag: Str, zone: Str })) },
+  'location.zone.entered': {
+    description: 'A tagged item entered a zone (subject.location = the zone, subject.equipment = its equipment).',
+    data: open(Type.Object({ tag: Str, zone: Str, kind: Type.Optional(Str), x: Type.Optional(Num), y: Type.Optional(Num), restricted: Type.Optional(Type.Boolean()) })),
+  },
+  'location.zone.exited': {
+    description: 'A tagged item left a zone, with how long it stayed.',
+    data: open(Type.Object({ tag: Str, zone: Str, kind: Type.Optional(Str), enteredAt: Type.Optional(Str), dwellSeconds: Type.Optional(Type.Number({ minimum: 0 })) })),
+  },
+  'location.restricted.entered': {
+    description: 'A tag of a kind the zone is restricted for (a forklift on a walkway) entered it: a safety event.',
+    data: open(Type.Object({ tag: Str, kind: Str, zone: Str, severity: Str, safety: Type.Boolean(), x: Num, y: Num })),
+  },
+  'location.tag.misplaced': {
+    description: 'A tool stayed outside its home and allowed zones longer than the limit; once per episode.',
+    data: open(Type.Object({ tag: Str, kind: Str, zone: Type.Union([Str, Type.Null()]), zones: Type.Array(Str), x: Num, y: Num, outsideSince: Str, home: Type.Optional(Str) })),
+  },
+  'location.tag.returned': {
+    description: 'A misplaced tool is back in its home or an allowed zone.',
+    data: open(Type.Object({ tag: Str, kind: Str, zone: Str, outsideSince: Str, misplacedAt: Str, awaySeconds: Type.Number({ minimum: 0 }), misplacedSeconds: Type.Number({ minimum: 0 }) })),
+  },
   'vision.defect.detected': { description: 'A camera found a defect.', data: open(Type.Object({ defect: Str, confidence: Type.Optional(Num) })) },
   'vision.label.unreadable': { description: 'A camera could not read a label or mark.', data: open(Type.Object({})) },
   'anomaly.detected': { description: 'A detector found unusual behaviour in a signal.', data: open(Type.Object({ signal: Str, score: Num })) },

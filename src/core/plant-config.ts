@@ -3,6 +3,7 @@
  * their own sections (connectors, routing, actions) here, each optional so an older file stays valid.
  */
 import { Type, type Static } from '@sinclair/typebox';
+import { LocationsConfigSchema } from './locations-config.js';
 import { NotificationsConfigSchema } from './notifications-config.js';
 import { RoutingConfigSchema } from './routing-config.js';
 
@@ -244,6 +245,7 @@ export const PlantConfigSchema = Type.Object(
     connectors: Type.Optional(Type.Array(ConnectorEntrySchema)),
     routing: Type.Optional(RoutingConfigSchema),
     oee: Type.Optional(OeeConfigSchema),
+    locations: Type.Optional(LocationsConfigSchema),
     notifications: Type.Optional(NotificationsConfigSchema),
     ingest: Type.Optional(IngestConfigSchema),
     store: Type.Optional(StoreConfigSchema),

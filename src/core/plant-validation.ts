@@ -10,6 +10,7 @@ import { Value } from '@sinclair/typebox/value';
 import { registerFormats } from './formats.js';
 import { PlantConfigSchema, ROLES, type PlantConfig } from './plant-config.js';
 import { PlantModel } from './plant-model.js';
+import { locationsIssues } from './locations-config.js';
 import { notificationsIssues } from './notifications-config.js';
 import { routingIssues } from './routing-config.js';
 
@@ -190,6 +191,7 @@ function referenceIssues(config: PlantConfig): ConfigIssue[] {
   });
   issues.push(...routingIssues(config.routing, { areas: areaIds, users: userIds, roles: ROLES }));
   issues.push(...notificationsIssues(config.notifications));
+  issues.push(...locationsIssues(config.locations, plant));
   return issues;
 }
 

@@ -23,6 +23,8 @@ import { CaseOperations, createCaseOperations } from '../operations/cases/index.
 import { ContextService } from '../operations/context/context-service.js';
 import { NotificationDispatcher } from '../operations/notifications/index.js';
 import { OeeQueryService } from '../engines/oee/oee-query.js';
+import { locationConfigOf } from '../engines/location/location-config.js';
+import { LocationIndex } from '../engines/location/location-index.js';
 import { PlantStatusService } from '../operations/plant-status/plant-status-service.js';
 import { openSqliteStores } from '../store/sqlite/index.js';
 import { ConnectorManager } from './connector-manager.js';
@@ -77,6 +79,8 @@ export interface Core {
   context: ContextService;
   /**
    * Delivers notification requests from the outbox (in-app, email, webhooks); hand it to whatever writes requests as
+  /** Where-is of RTLS tags, kept from the log; started by startRuntime. */
+  locations: LocationIndex;
    * their NotificationOutlet. Started only by startRuntime (a CLI command must not send email); stopped by close().
    */
   notifications: NotificationDispatcher;
@@ -141,8 +145,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     const notifications = new NotificationDispatcher({ config: config.notifications, operations: stores.operations, records: stores.records, users: auth, clock, metrics });
     const cases = createCaseOperations({ stores, bus, appendDerived: (events) => pipeline.appendDerived(events), plant, clock, context, outlet: notifications, metrics });
     let closed = false;
+    const locations = new LocationIndex({ events: stores.events, bus, records: stores.records, config: locationConfigOf(config.locations) });
     return {
-      config, clock, plant, dataDir, stores, bus, metrics, pipeline, crosswalk, auth, engines, connectors, status, oee, context, notifications, cases,
+      config, clock, plant, dataDir, stores, bus, metrics, pipeline, crosswalk, auth, engines, connectors, status, oee, locations, context, notifications, cases,
       replayer: new DeadLetterReplayer(stores.deadLetters, pipeline),
       async close() {
         if (closed) return;
@@ -154,6 +159,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         await engines.stop();
         // Routing finishes its last batch (and appends its case events) while contexts can still be resolved.
         await cases.stop();
+        await locations.stop();
         // After the engines: routing may still ask for a context while it finishes its last batch.
         context.stop();
         await pipeline.drain();
@@ -227,6 +233,7 @@ export function apiContextOf(core: Core): ApiContext {
     notifications: core.notifications,
     cases: core.cases,
     audit: { verify: () => verifyLedger(core.stores.audit), csvHeader: auditCsvHeader, toCsv: auditEntryToCsv, toJsonLine: auditEntryToJsonLine },
+    locations: core.locations,
     now: () => core.clock.now(),
   };
 }
@@ -242,6 +249,7 @@ export async function startRuntime(options: ServerOptions): Promise<Runtime> {
     await core.engines.start();
     await core.cases.start();
     await core.connectors.start();
+    await core.locations.start();
     app = await buildApp(apiContextOf(core), { logger: options.logger ?? false });
     const host = options.host ?? core.config.server?.host ?? '127.0.0.1';
     const port = options.port ?? core.config.server?.port ?? 8080;

@@ -6,6 +6,8 @@ import type { PlantConfig } from '../core/plant-config.js';
 import type { PlantModel, PlantNode } from '../core/plant-model.js';
 import type { OeeEngineConfig } from '../engines/oee/oee-config.js';
 import { oeeEngine } from '../engines/oee/oee-engine.js';
+import { locationConfigOf } from '../engines/location/location-config.js';
+import { locationEngine } from '../engines/location/location-engine.js';
 
 /** The OEE view of the plant: every machine with its line, area and ideal cycle time. */
 export function oeeConfigOf(config: PlantConfig, plant: PlantModel): OeeEngineConfig {
@@ -36,5 +38,8 @@ export function oeeConfigOf(config: PlantConfig, plant: PlantModel): OeeEngineCo
 }
 
 export function defaultEngines(config: PlantConfig, plant: PlantModel): EngineRegistration[] {
-  return [{ definition: oeeEngine as EngineRegistration['definition'], config: oeeConfigOf(config, plant) }];
+  return [
+    { definition: oeeEngine as EngineRegistration['definition'], config: oeeConfigOf(config, plant) },
+    { definition: locationEngine as EngineRegistration['definition'], config: locationConfigOf(config.locations) },
+  ];
 }
