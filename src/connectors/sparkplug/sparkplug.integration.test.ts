@@ -50,6 +50,8 @@ class EdgeNode {
   client!: MqttClient;
   seq = 0;
   rebirths = 0;
+  /** Births fully published (NBIRTH and DBIRTH on the wire), so a test never sends data inside a birth. */
+  born = 0;
   constructor(readonly url: string, public bdSeq: number) {}
 
   async connect(): Promise<void> {
@@ -85,6 +87,7 @@ class EdgeNode {
       { name: 'Label', alias: 3, type: 'String', value: 'ok' },
       ...TYPED.map(([name, type, value], index): UMetric => ({ name, alias: 10 + index, type: type as UMetric['type'], value })),
     ], 'press');
+    this.born += 1;
   }
 
   async death(bdSeq = this.bdSeq): Promise<void> {
@@ -131,7 +134,7 @@ async function exercise(makeBroker: () => Promise<TestBroker>): Promise<void> {
     assert.deepEqual(Buffer.from(malformed.raw), garbage);
     assert.equal(malformed.source.address, 'spBv1.0/line-1/DDATA/edge-1/press');
     // What the bytes said is lost, so the host asks the node to re-send its state.
-    await until('rebirth after undecodable data', () => edge.rebirths >= 1);
+    await until('rebirth after undecodable data', () => edge.rebirths >= 1 && edge.born >= 2);
     const rebirthsBeforeGap = edge.rebirths;
 
     await edge.publish('DDATA', [{ alias: 2, type: 'Double', value: 3.5 }, { alias: 1, type: 'String', value: 'HELD' }], 'press');
@@ -142,9 +145,10 @@ async function exercise(makeBroker: () => Promise<TestBroker>): Promise<void> {
     });
     assert.equal(held.subject.equipment, PRESS);
 
+    const bornBeforeGap = edge.born;
     edge.seq = 40; // a deliberate gap
     await edge.publish('DDATA', [{ alias: 2, type: 'Double', value: 4.5 }], 'press');
-    await until('rebirth honoured', () => edge.rebirths > rebirthsBeforeGap);
+    await until('rebirth honoured', () => edge.rebirths > rebirthsBeforeGap && edge.born > bornBeforeGap);
     await until('data after rebirth', async () => {
       await edge.publish('DDATA', [{ alias: 2, type: 'Double', value: 5.5 }], 'press');
       return (await range('vibration-rms')).some((point) => point.value === 5.5);
