@@ -147,6 +147,9 @@ export type IncidentsConfig = Static<typeof IncidentsSchema>;
 
 const Port = Type.Integer({ minimum: 0, maximum: 65535, description: '0 picks a free port.' });
 
+/** The MTConnect agent's port and buffer when sim.yaml does not set them. */
+export const MTCONNECT_DEFAULTS = { port: 15000, bufferSize: 131_072 } as const;
+
 /** The whole of sim.yaml. */
 export const SimConfigSchema = Type.Object(
   {
@@ -229,7 +232,24 @@ export const SimConfigSchema = Type.Object(
         opcua: Type.Object({ port: Port, resourcePath: Type.String({ pattern: '^/', default: '/UA/DemoPlant' }) }, { additionalProperties: false }),
         modbus: Type.Object({ port: Port, unitId: Type.Integer({ minimum: 0, maximum: 255, default: 1 }) }, { additionalProperties: false }),
         enterprise: Type.Object({ port: Port }, { additionalProperties: false }),
+        mtconnect: Type.Optional(
+          Type.Object(
+            {
+              port: Port,
+              bufferSize: Type.Integer({
+                minimum: 1,
+                maximum: 16_777_216,
+                default: MTCONNECT_DEFAULTS.bufferSize,
+                description: 'Observations the agent keeps for sample requests (cppagent BufferSize; 2^17 by default).',
+              }),
+            },
+            { additionalProperties: false, default: { port: MTCONNECT_DEFAULTS.port }, description: 'The MTConnect agent of the CNC machines.' },
+          ),
+        ),
         rtlsTopicPrefix: Type.String({ minLength: 1, default: 'rtls' }),
+        sparkplugPrimaryHost: Type.Optional(
+          Type.String({ minLength: 1, description: 'Sparkplug B Primary Host Application id: edge nodes birth only once its STATE is online (so it never sees data before a birth).' }),
+        ),
       },
       { additionalProperties: false },
     ),

@@ -11,4 +11,5 @@ export { canonicalJson, digestUpdates, Plant, simulate } from './model/plant.js'
 export { MACHINE_TAGS, UTILITY_TAGS, type PlantUpdate, type TagUpdate, type WorkOrder } from './model/types.js';
 export type { CncDataItem, CncObservation, CncFeed } from './servers/cnc-feed.js';
 export { utilityRegisterMap, type RegisterEntry } from './servers/modbus-unit.js';
+export { MtconnectAgent, type MtconnectAgentOptions } from './servers/mtconnect-agent.js';
 export { ENDPOINT_NAMES, startSimulator, type EndpointName, type SimulatorEndpoints, type SimulatorHandle, type SimulatorOptions } from './simulator.js';

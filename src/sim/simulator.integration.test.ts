@@ -65,8 +65,11 @@ describe('startSimulator', () => {
     const before = resourceCounts();
     const config = structuredClone(await loadSimConfig());
     config.speed = 1200;
+    // No Sparkplug host application runs here to announce itself, so the nodes must not wait for one.
+    delete config.endpoints.sparkplugPrimaryHost;
     config.endpoints.opcua.port = 0;
     config.endpoints.modbus.port = 0;
+    config.endpoints.mtconnect = { port: 0, bufferSize: 131072 };
     config.endpoints.enterprise.port = 0;
     const broker = await aedesBroker();
     const webhook = await webhookReceiver();
@@ -162,6 +165,7 @@ describe('startSimulator', () => {
     config.endpoints.enterprise.port = (blocker.address() as { port: number }).port;
     config.endpoints.opcua.port = 0;
     config.endpoints.modbus.port = 0;
+    config.endpoints.mtconnect = { port: 0, bufferSize: 131072 };
     const broker = await aedesBroker();
     try {
       await assert.rejects(startSimulator(config, { brokerUrl: broker.url }), (error: { code?: string; message: string }) => error.code === 'PF_ERR_CONFIG_INVALID' && /enterprise/.test(error.message));

@@ -1,25 +1,26 @@
 /**
  * The demo plant, running: the model on its simulated clock and every endpoint fed from the model's update stream —
  * the OPC UA server, the Sparkplug B edge nodes and the RTLS feed on the given MQTT broker, the Modbus utility unit,
- * the enterprise HTTP systems, the camera posting to the layer's webhook, and the CNC seam for an MTConnect agent.
+ * the enterprise HTTP systems, the camera posting to the layer's webhook, and the MTConnect agent of the CNC machines.
  * Any endpoint can be killed and brought back mid-run (connector health tests); `stop()` leaves nothing behind.
  */
 import { describeError, PlantfabricError } from '../core/errors.js';
 import { SimClock, type SimStep } from './clock.js';
-import type { SimConfig } from './config.js';
+import { MTCONNECT_DEFAULTS, type SimConfig } from './config.js';
 import type { IncidentTimes } from './model/incidents.js';
 import { Plant } from './model/plant.js';
 import type { PlantUpdate, TagUpdate } from './model/types.js';
 import { CncFeed } from './servers/cnc-feed.js';
 import { EnterpriseServer, type EnterpriseSystem, type ReceivedRecord } from './servers/enterprise.js';
 import { ModbusUtilityUnit, utilityRegisterMap, type RegisterEntry } from './servers/modbus-unit.js';
+import { MtconnectAgent } from './servers/mtconnect-agent.js';
 import { OpcuaMachineServer } from './servers/opcua-server.js';
 import { RtlsPublisher } from './servers/rtls-publisher.js';
 import { SparkplugLines } from './servers/sparkplug-lines.js';
 import { VisionPoster } from './servers/vision-poster.js';
 
 /** The endpoints that can be killed and brought back. */
-export const ENDPOINT_NAMES = ['opcua', 'sparkplug', 'modbus', 'enterprise', 'rtls', 'vision'] as const;
+export const ENDPOINT_NAMES = ['opcua', 'sparkplug', 'modbus', 'enterprise', 'rtls', 'vision', 'mtconnect'] as const;
 export type EndpointName = (typeof ENDPOINT_NAMES)[number];
 
 /** Where the simulator publishes and posts. */
@@ -44,6 +45,8 @@ export interface SimulatorEndpoints {
   enterprise: { baseUrl: string; erp: string; cmms: string; qms: string; wms: string };
   rtls: { brokerUrl: string; topicFilter: string };
   vision: { webhookUrl: string | undefined };
+  /** The MTConnect agent of the CNC machines: probe, current and sample under this URL (`/cnc-1/current` for one). */
+  mtconnect: { url: string };
 }
 
 /** One endpoint's state. */
@@ -63,7 +66,7 @@ export interface SimulatorHandle {
   readonly clock: SimClock;
   readonly plant: Plant;
   readonly endpoints: SimulatorEndpoints;
-  /** The seam for an MTConnect agent serving the CNC machines. */
+  /** The CNC machines' observations, as the MTConnect agent serves them. */
   readonly cnc: CncFeed;
   /** When each scripted incident happens (simulated epoch ms): the ground truth for tests. */
   readonly incidents: IncidentTimes;
@@ -78,7 +81,7 @@ export interface SimulatorHandle {
   readonly failure: unknown;
   /** Kills one endpoint as a crash would (OPC UA/Modbus/HTTP servers close, Sparkplug nodes drop without DISCONNECT). */
   stopEndpoint(name: EndpointName): Promise<void>;
-  /** Brings a killed endpoint back, on the same port, serving the model's current values. */
+  /** Brings a killed endpoint back, on the same port, serving the model's current values (the MTConnect agent as a new instance). */
   startEndpoint(name: EndpointName): Promise<void>;
   /** Stops the clock and every endpoint (Sparkplug nodes send NDEATH); no socket or timer stays behind. */
   stop(): Promise<void>;
@@ -105,6 +108,7 @@ class Simulator implements SimulatorHandle {
   readonly #enterprise: EnterpriseServer;
   readonly #rtls: RtlsPublisher;
   readonly #vision: VisionPoster | undefined;
+  readonly #mtconnect: MtconnectAgent;
   readonly #controllers: Record<EndpointName, Controller>;
   readonly #chains = new Map<EndpointName, Promise<void>>();
   readonly #listeners = new Set<UpdateListener>();
@@ -131,6 +135,7 @@ class Simulator implements SimulatorHandle {
       current: (machine, tag) => this.plant.lastUpdate(machine, tag),
       now: () => this.clock.now(),
       ...(options.log === undefined ? {} : { log: options.log }),
+      ...(config.endpoints.sparkplugPrimaryHost === undefined ? {} : { primaryHostId: config.endpoints.sparkplugPrimaryHost }),
     });
     this.#modbus = new ModbusUtilityUnit(config);
     this.#enterprise = new EnterpriseServer({
@@ -145,6 +150,8 @@ class Simulator implements SimulatorHandle {
       options.webhookUrl === undefined
         ? undefined
         : new VisionPoster({ url: options.webhookUrl, ...(options.webhookSecret === undefined ? {} : { secret: options.webhookSecret }), ...(options.log === undefined ? {} : { log: options.log }) });
+    const mtconnect = config.endpoints.mtconnect ?? MTCONNECT_DEFAULTS;
+    this.#mtconnect = new MtconnectAgent({ host: config.endpoints.host, port: mtconnect.port, bufferSize: mtconnect.bufferSize, feed: this.cnc, now: () => this.clock.now() });
     this.#controllers = this.#makeControllers();
     this.initialUpdates = this.plant.initial();
     this.#dispatch(this.initialUpdates, this.plant.start);
@@ -168,6 +175,7 @@ class Simulator implements SimulatorHandle {
       enterprise: { baseUrl: base, erp: `${base}/erp`, cmms: `${base}/cmms`, qms: `${base}/qms`, wms: `${base}/wms` },
       rtls: { brokerUrl: this.#options.brokerUrl, topicFilter: `${this.config.endpoints.rtlsTopicPrefix}/+/position` },
       vision: { webhookUrl: this.#options.webhookUrl },
+      mtconnect: { url: this.#mtconnect.url },
     };
   }
 
@@ -263,6 +271,7 @@ class Simulator implements SimulatorHandle {
       opcua: simple(this.#opcua),
       modbus: simple(this.#modbus),
       enterprise: simple(this.#enterprise),
+      mtconnect: simple(this.#mtconnect),
       sparkplug: {
         start: () => this.#sparkplug.start(),
         kill: () => this.#sparkplug.kill(),

@@ -105,4 +105,40 @@ describe('SparkplugEdgeNode', () => {
     }
     await assertNothingLeftBehind(before);
   });
+
+  it('waits for its primary host to be online before its birth, and holds data while the host is away', async () => {
+    const broker = await aedesBroker();
+    const seen: string[] = [];
+    const watcher = await mqtt.connectAsync(broker.url, { reconnectPeriod: 0 });
+    watcher.on('message', (topic) => seen.push(topic.split('/')[2]!));
+    await watcher.subscribeAsync('spBv1.0/assembly/#', { qos: 1 });
+    const node = new SparkplugEdgeNode({
+      url: broker.url,
+      group: 'assembly',
+      edge: 'line-2',
+      devices: [{ id: 'press-2', metrics: [{ name: 'State', type: 'Int32' }] }],
+      current: () => ({ value: 6, ts: T0 }),
+      now: () => T0,
+      primaryHostId: 'plantfabric-demo',
+    });
+    const state = (online: boolean) => watcher.publishAsync('spBv1.0/STATE/plantfabric-demo', JSON.stringify({ online, timestamp: T0 }), { qos: 1, retain: true });
+    try {
+      await node.start();
+      node.publish('press-2', [{ name: 'State', value: 5, ts: T0 + 1 }], T0 + 1);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      assert.equal(seen.length, 0, `no birth and no data before the host is online (saw ${seen.join(', ')})`);
+      await state(true);
+      await until('births once the host is online', () => seen.includes('DBIRTH'));
+      await state(false);
+      await until('offline noticed', () => !node.online);
+      node.publish('press-2', [{ name: 'State', value: 6, ts: T0 + 2 }], T0 + 2);
+      await state(true);
+      await until('born again after the host returned', () => seen.filter((type) => type === 'NBIRTH').length === 2);
+      assert.equal(seen.filter((type) => type === 'DDATA').length, 0, 'data held while the host was away; the birth carries the values');
+    } finally {
+      await node.stop();
+      await watcher.endAsync(true);
+      await broker.dispose();
+    }
+  });
 });

@@ -42,6 +42,11 @@ export interface SparkplugEdgeOptions {
   now(): number;
   /** Progress lines (connects, rebirths, reconnects); quiet when absent. */
   log?: (line: string) => void;
+  /**
+   * The Primary Host Application's id (Sparkplug B 3.0): the node then births only once that host's STATE says it is
+   * online, and goes quiet while it is offline, so the host never sees data before a birth nor misses a change.
+   */
+  primaryHostId?: string;
 }
 
 interface MetricEntry {
@@ -200,9 +205,11 @@ export class SparkplugEdgeNode {
         this.#connected = true;
         this.#backoff.reset();
         this.#options.log?.(`sparkplug ${this.#options.edge}: connected to ${this.#options.url} (bdSeq ${this.#bdSeq})`);
+        const primary = this.#options.primaryHostId;
         client
-          .subscribeAsync(this.topic('NCMD'), { qos: 1 })
-          .then(() => this.#birth(client))
+          .subscribeAsync([this.topic('NCMD'), ...(primary === undefined ? [] : [`${SPARKPLUG_NAMESPACE}/STATE/${primary}`])], { qos: 1 })
+          // With a primary host, the birth waits for its retained STATE online message (see #hostState).
+          .then(() => (primary === undefined ? this.#birth(client) : undefined))
           .catch((error: unknown) => this.#problem(`subscribing to NCMD failed (${describeError(error)})`))
           .finally(settle);
       });
@@ -236,7 +243,29 @@ export class SparkplugEdgeNode {
     this.#timer = undefined;
   }
 
+  /** The primary host's STATE: online births the node (again, after an outage); offline makes it hold its data. */
+  #hostState(client: MqttClient, payload: Buffer): void {
+    let online = false;
+    try {
+      online = (JSON.parse(payload.toString('utf8')) as { online?: unknown }).online === true;
+    } catch (error) {
+      this.#problem(`unreadable host STATE ignored (${describeError(error)})`);
+      return;
+    }
+    if (online && !this.#online && this.#client === client) {
+      this.#options.log?.(`sparkplug ${this.#options.edge}: primary host ${this.#options.primaryHostId} online, birth`);
+      this.#birth(client);
+    } else if (!online && this.#online) {
+      this.#options.log?.(`sparkplug ${this.#options.edge}: primary host ${this.#options.primaryHostId} offline, holding data`);
+      this.#online = false;
+    }
+  }
+
   #command(client: MqttClient, topic: string, payload: Buffer): void {
+    if (this.#options.primaryHostId !== undefined && topic === `${SPARKPLUG_NAMESPACE}/STATE/${this.#options.primaryHostId}`) {
+      this.#hostState(client, payload);
+      return;
+    }
     if (topic !== this.topic('NCMD')) return;
     let rebirth = false;
     try {

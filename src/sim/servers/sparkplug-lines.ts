@@ -15,6 +15,8 @@ export interface SparkplugLinesOptions {
   current(machine: string, tag: string): MetricValueAt | undefined;
   now(): number;
   log?: (line: string) => void;
+  /** The Primary Host Application the edge nodes wait for (Sparkplug B 3.0). */
+  primaryHostId?: string;
 }
 
 /** The plant's Sparkplug edge nodes. */
@@ -41,6 +43,7 @@ export class SparkplugLines {
         current: options.current,
         now: options.now,
         ...(options.log === undefined ? {} : { log: options.log }),
+        ...(options.primaryHostId === undefined ? {} : { primaryHostId: options.primaryHostId }),
       });
       this.nodes.push(node);
       for (const machine of machines) this.#nodeOf.set(machine, node);
