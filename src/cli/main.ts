@@ -6,6 +6,8 @@ import { registerAudit } from './commands/audit.js';
 import { registerBrowse } from './commands/browse.js';
 import { registerCrosswalk } from './commands/crosswalk.js';
 import { registerDeadLetters } from './commands/deadletters.js';
+import { registerDemo } from './commands/demo.js';
+import { registerSim } from './commands/sim.js';
 import { registerStart } from './commands/start.js';
 import { registerUsers } from './commands/users.js';
 import { registerValidate } from './commands/validate.js';
@@ -21,6 +23,8 @@ export function buildProgram(): Command {
       process.exit(error.exitCode);
     });
   registerStart(program);
+  registerDemo(program);
+  registerSim(program);
   registerValidate(program);
   registerDeadLetters(program);
   registerCrosswalk(program);

@@ -21,3 +21,9 @@ export function parseTime(value: string): number {
   if (Number.isNaN(time)) throw new InvalidArgumentError(`'${value}' is not an ISO 8601 time such as 2026-05-01T06:00:00Z`);
   return time;
 }
+
+export function parsePositiveNumber(value: string): number {
+  const number = Number(value);
+  if (!Number.isFinite(number) || number <= 0) throw new InvalidArgumentError('expected a number above 0');
+  return number;
+}

@@ -18,8 +18,10 @@ export interface EquipmentStatus {
   lastCount?: { good: number; scrap: number; at: string };
   /** ISO 8601 of the newest event that changed this status. */
   updatedAt?: string;
-  /** Which source system last reported the state (plc, mtconnect, ...). */
+  /** Which source system last reported the state (plc, mes, ...). */
   source?: string;
+  /** Which connector read it (the protocol it came by). */
+  connector?: string;
 }
 
 export interface PlantStatusReader {

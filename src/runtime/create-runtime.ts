@@ -52,6 +52,8 @@ export interface CoreOptions {
   clock?: Clock;
   /** Clock for receivedAt only (tests); ignored when `clock` is given. */
   now?: () => number;
+  /** Values for `${NAME}` references in plant.yaml, over the process environment (the demo moves its ports so). */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 /** Everything but the HTTP server: enough for CLI commands that work on the data directly. */
@@ -75,12 +77,12 @@ export interface Core {
   status: PlantStatusService;
   /** OEE of any scope and range, computed from the log. */
   oee: OeeQueryService;
+  /** Where-is of RTLS tags, kept from the log; started by startRuntime. */
+  locations: LocationIndex;
   /** The context engine: its work-order book is rebuilt from the log here, before any engine starts. */
   context: ContextService;
   /**
    * Delivers notification requests from the outbox (in-app, email, webhooks); hand it to whatever writes requests as
-  /** Where-is of RTLS tags, kept from the log; started by startRuntime. */
-  locations: LocationIndex;
    * their NotificationOutlet. Started only by startRuntime (a CLI command must not send email); stopped by close().
    */
   notifications: NotificationDispatcher;
@@ -95,7 +97,7 @@ export interface Core {
 
 /** Loads the config, opens the stores and builds the pipeline and engine host (engines not started yet). */
 export async function createCore(options: CoreOptions): Promise<Core> {
-  const { config, model: plant, sha256: configHash } = await loadPlantConfigFile(options.configFile);
+  const { config, model: plant, sha256: configHash } = await loadPlantConfigFile(options.configFile, options.env === undefined ? process.env : { ...process.env, ...options.env });
   const dataDir = resolve(options.dataDir ?? config.store?.dataDir ?? DEFAULT_DATA_DIR);
   const clock = clockOf(options);
   const now = (): number => clock.now();
@@ -141,11 +143,11 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       metrics,
     });
     const status = new PlantStatusService({ events: stores.events, bus, plant });
+    const locations = new LocationIndex({ events: stores.events, bus, records: stores.records, config: locationConfigOf(config.locations) });
     const auth = new AuthService({ users: config.users ?? [], records: stores.records, operations: stores.operations, sessionHours: config.server?.sessionHours ?? 12 });
     const notifications = new NotificationDispatcher({ config: config.notifications, operations: stores.operations, records: stores.records, users: auth, clock, metrics });
     const cases = createCaseOperations({ stores, bus, appendDerived: (events) => pipeline.appendDerived(events), plant, clock, context, outlet: notifications, metrics });
     let closed = false;
-    const locations = new LocationIndex({ events: stores.events, bus, records: stores.records, config: locationConfigOf(config.locations) });
     return {
       config, clock, plant, dataDir, stores, bus, metrics, pipeline, crosswalk, auth, engines, connectors, status, oee, locations, context, notifications, cases,
       replayer: new DeadLetterReplayer(stores.deadLetters, pipeline),
@@ -155,11 +157,11 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         // Connectors first, so nothing new arrives; their last readings are flushed into the pipeline as they stop.
         await connectors.stop();
         status.stop();
+        await locations.stop();
         await pipeline.drain();
         await engines.stop();
         // Routing finishes its last batch (and appends its case events) while contexts can still be resolved.
         await cases.stop();
-        await locations.stop();
         // After the engines: routing may still ask for a context while it finishes its last batch.
         context.stop();
         await pipeline.drain();
@@ -229,11 +231,11 @@ export function apiContextOf(core: Core): ApiContext {
     connectors: () => core.connectors.status(),
     status: core.status,
     oee: core.oee,
+    locations: core.locations,
     context: core.context,
     notifications: core.notifications,
     cases: core.cases,
     audit: { verify: () => verifyLedger(core.stores.audit), csvHeader: auditCsvHeader, toCsv: auditEntryToCsv, toJsonLine: auditEntryToJsonLine },
-    locations: core.locations,
     now: () => core.clock.now(),
   };
 }
@@ -245,11 +247,11 @@ export async function startRuntime(options: ServerOptions): Promise<Runtime> {
   let retention: NodeJS.Timeout | undefined;
   try {
     await core.status.start();
+    await core.locations.start();
     await core.notifications.start();
     await core.engines.start();
     await core.cases.start();
     await core.connectors.start();
-    await core.locations.start();
     app = await buildApp(apiContextOf(core), { logger: options.logger ?? false });
     const host = options.host ?? core.config.server?.host ?? '127.0.0.1';
     const port = options.port ?? core.config.server?.port ?? 8080;

@@ -88,7 +88,10 @@ export async function checkPlantConfigFile(file: string): Promise<FileCheck> {
  * Loads and validates plant.yaml.
  * @throws PF_ERR_CONFIG_NOT_FOUND when the file cannot be read; PF_ERR_CONFIG_INVALID with every issue in `details`.
  */
-export async function loadPlantConfigFile(file: string): Promise<{ config: PlantConfig; model: PlantModel; sha256: string }> {
+export async function loadPlantConfigFile(
+  file: string,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Promise<{ config: PlantConfig; model: PlantModel; sha256: string }> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -98,7 +101,7 @@ export async function loadPlantConfigFile(file: string): Promise<{ config: Plant
       details: { file },
     });
   }
-  const result = checkPlantConfigText(text);
+  const result = checkPlantConfigText(text, env);
   if (result.ok) return { config: result.config, model: result.model, sha256: createHash('sha256').update(text).digest('hex') };
   const lines = result.issues.slice(0, 20).map((issue) => `  ${formatIssue(file, issue)}`);
   const more = result.issues.length > 20 ? `\n  ... and ${result.issues.length - 20} more` : '';

@@ -72,6 +72,7 @@ export interface EquipmentStatus {
   activeAlarms: Array<{ alarm: string; since: string; severity?: number; message?: string }>;
   lastCount?: { good: number; scrap: number; at: string };
   source?: string;
+  connector?: string;
 }
 
 export interface StoredEvent {

@@ -40,6 +40,8 @@ export function applyStatusEvent(status: EquipmentStatus, event: StoredEvent): E
       next.since = at;
       next.quality = event.quality;
       next.source = event.source.system;
+      if (event.source.connector === undefined) delete next.connector;
+      else next.connector = event.source.connector;
       const previous = text(data['previousState']) ?? status.state;
       if (previous === undefined) delete next.previousState;
       else next.previousState = previous;

@@ -19,11 +19,12 @@ interface CaseView {
   area?: string;
   equipment?: string;
   openedAt: string;
-  signals?: { count: number };
+  events?: { count: number };
   urgency?: { score: number; level: string; explanation: string };
   context?: { running?: { workOrder: string; lot?: string }; orders?: Array<{ workOrder: string; relation: string; dueAt?: string; slackMinutes?: number }> };
   sla?: Record<string, unknown>;
   verification?: Record<string, unknown>;
+  workOrder?: string;
   comments?: Array<{ at: string; author: string; text: string }>;
 }
 
@@ -59,7 +60,7 @@ function Board() {
                   <span>{entry.kind}</span>
                   {entry.equipment !== undefined && <span>{leaf(entry.equipment)}</span>}
                   {entry.owner !== undefined && <span>→ {entry.owner}</span>}
-                  {(entry.signals?.count ?? 1) > 1 && <span>×{entry.signals!.count}</span>}
+                  {(entry.events?.count ?? 1) > 1 && <span>×{entry.events!.count}</span>}
                   {entry.urgency !== undefined && <span>urgency {entry.urgency.score}</span>}
                   <span>{time(entry.openedAt)}</span>
                 </span>
@@ -121,7 +122,7 @@ function CaseDetail({ id }: { id: string }) {
           <h3>{view.kind} <span className={`badge sev-${view.severity}`}>{view.severity}</span> <span className="badge idle">{view.status}</span></h3>
           <p>owner: {view.owner ?? 'unassigned'} · area {view.area ?? '—'} · opened {time(view.openedAt)}</p>
           {view.equipment !== undefined && <p>equipment: <a href={href('equipment', view.equipment)}>{view.equipment}</a></p>}
-          {(view.signals?.count ?? 1) > 1 && <p>{view.signals!.count} signals merged into this case</p>}
+          {(view.events?.count ?? 1) > 1 && <p>{view.events!.count} signals merged into this case</p>}
           {view.urgency !== undefined && <p>urgency {view.urgency.score} ({view.urgency.level}): {view.urgency.explanation}</p>}
           {view.verification !== undefined && <p className="muted">verification: {JSON.stringify(view.verification)}</p>}
           {view.sla !== undefined && <p className="muted">SLA: {JSON.stringify(view.sla)}</p>}

@@ -42,7 +42,7 @@ export function EquipmentPage({ path }: { path: string }) {
           {current?.reason !== undefined && <p>reason: {current.reason}</p>}
           <p>order: {current?.workOrder ?? '—'}{current?.lot === undefined ? '' : `, lot ${current.lot}`}</p>
           {current?.activeAlarms.map((alarm) => <p key={alarm.alarm} className="alarm">⚠ {alarm.alarm} since {time(alarm.since)}</p>)}
-          <p className="muted">reported by {current?.source ?? '—'}</p>
+          <p className="muted">reported by {current?.source ?? '—'}{current?.connector === undefined ? '' : ` via ${current.connector}`}</p>
         </div>
         <ContextCard context={context.data} error={context.error} />
       </div>

@@ -26,6 +26,7 @@ const EquipmentStatusSchema = Type.Object({
   lastCount: Type.Optional(Type.Object({ good: Type.Number(), scrap: Type.Number(), at: Type.String() })),
   updatedAt: Type.Optional(Type.String()),
   source: Type.Optional(Type.String({ description: 'The system that last reported the state.' })),
+  connector: Type.Optional(Type.String({ description: 'The connector it came through.' })),
 });
 
 const PlantNodeSchema = Type.Recursive(
