@@ -103,9 +103,12 @@ export class AuthService {
     });
   }
 
-  /** Writes record changes together with the audit entry that records them. */
+  /**
+   * Writes record changes together with the audit entry that records them. The entry takes the store's (plant) clock,
+   * like every other entry, so the ledger reads in one time even when the demo runs plant time ahead.
+   */
   async #commit(records: RecordChange[], audit: AuditEntryInput): Promise<void> {
-    await this.#operations.commit({ records, audit: [{ ...audit, at: audit.at ?? this.#now() }] });
+    await this.#operations.commit({ records, audit: [audit] });
   }
 
   /**
@@ -134,7 +137,6 @@ export class AuthService {
       action: 'auth.login.succeeded',
       subject: { kind: 'user', id: user.id },
       data: { expiresAt: new Date(expiresAt).toISOString() },
-      at: createdAt,
     });
     return { sessionId, expiresAt, principal: this.#principal(user, 'session') };
   }

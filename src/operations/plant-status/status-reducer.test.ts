@@ -29,6 +29,15 @@ describe('machine status', () => {
     assert.deepEqual(status.activeAlarms, [{ alarm: 'jam', since: '2026-01-05T06:02:00.000Z', severity: 700 }]);
     assert.deepEqual(status.lastCount, { good: 4, scrap: 0, at: '2026-01-05T06:03:00.000Z' });
   });
+  it('takes the reason of the stop in progress from a separate stop-reason event', () => {
+    const status = fold([
+      event('equipment.state.changed', 1, { state: 'faulted' }),
+      event('downtime.reason.recorded', 1, { reason: 'die-change-overrun' }),
+    ]);
+    assert.equal(status.reason, 'die-change-overrun');
+    const running = fold([event('equipment.state.changed', 1, { state: 'execute' }), event('downtime.reason.recorded', 0, { reason: 'old' })]);
+    assert.equal(running.reason, undefined, 'no reason while it runs, and none from before the state began');
+  });
   it('never moves back in time, clears alarms and completed orders', () => {
     const status = fold([
       event('equipment.state.changed', 5, { state: 'execute' }),

@@ -13,6 +13,7 @@ export const STATUS_EVENT_TYPES = [
   'production.count.recorded',
   'work-order.operation.started',
   'work-order.operation.completed',
+  'downtime.reason.recorded',
 ] as const;
 
 const RELEVANT = new Set<string>(STATUS_EVENT_TYPES);
@@ -66,6 +67,14 @@ export function applyStatusEvent(status: EquipmentStatus, event: StoredEvent): E
     case 'production.count.recorded': {
       if (status.lastCount !== undefined && !isNewer(at, status.lastCount.at)) return status;
       next.lastCount = { good: Number(data['good'] ?? 0), scrap: Number(data['scrap'] ?? 0), at };
+      break;
+    }
+    case 'downtime.reason.recorded': {
+      // The reason of the stop in progress (a machine's stop-reason tag, or an operator's capture).
+      const reason = text(data['reason']);
+      const stopAt = text(data['stopStartedAt']) ?? at;
+      if (reason === undefined || status.since === undefined || !isNewer(stopAt, status.since) || status.state === 'execute') return status;
+      next.reason = reason;
       break;
     }
     case 'work-order.operation.started':

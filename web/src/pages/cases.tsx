@@ -123,7 +123,7 @@ function CaseDetail({ id }: { id: string }) {
           <p>owner: {view.owner ?? 'unassigned'} · area {view.area ?? '—'} · opened {time(view.openedAt)}</p>
           {view.equipment !== undefined && <p>equipment: <a href={href('equipment', view.equipment)}>{view.equipment}</a></p>}
           {(view.events?.count ?? 1) > 1 && <p>{view.events!.count} signals merged into this case</p>}
-          {view.urgency !== undefined && <p>urgency {view.urgency.score} ({view.urgency.level}): {view.urgency.explanation}</p>}
+          {view.urgency !== undefined && <p>{view.urgency.explanation}</p>}
           {view.verification !== undefined && <p className="muted">verification: {JSON.stringify(view.verification)}</p>}
           {view.sla !== undefined && <p className="muted">SLA: {JSON.stringify(view.sla)}</p>}
         </div>

@@ -89,7 +89,7 @@ function ContextCard({ context, error }: { context: Record<string, unknown> | un
     <div className="card">
       <h3>Context</h3>
       {error !== undefined && <p className="muted">{error}</p>}
-      {view?.urgency !== undefined && <p>urgency <strong>{view.urgency.score}</strong> ({view.urgency.level}): {view.urgency.explanation}</p>}
+      {view?.urgency !== undefined && <p>{view.urgency.explanation}</p>}
       {view?.people !== undefined && (
         <p>shift {view.people.shift?.id ?? 'none'}: {view.people.onShift.map((person) => `${person.userId} (${person.role})`).join(', ') || 'nobody rostered'}</p>
       )}
