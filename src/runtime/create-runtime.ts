@@ -11,6 +11,7 @@ import type { ApiContext } from '../api/context.js';
 import { SystemClock, type Clock } from '../core/clock.js';
 import type { ConnectorDefinition } from '../core/connector.js';
 import { EngineHost, type EngineRegistration } from '../core/engine-host.js';
+import { SampleEngineHost, type SampleEngineRegistration } from '../core/sample-engine-host.js';
 import { InProcessEventBus, type EventBus } from '../core/event-bus.js';
 import { MetricsRegistry } from '../core/metrics.js';
 import { createIngestPipeline, DeadLetterReplayer, type IngestPipeline } from '../core/pipeline/index.js';
@@ -28,7 +29,7 @@ import { LocationIndex } from '../engines/location/location-index.js';
 import { PlantStatusService } from '../operations/plant-status/plant-status-service.js';
 import { openSqliteStores } from '../store/sqlite/index.js';
 import { ConnectorManager } from './connector-manager.js';
-import { defaultEngines, oeeConfigOf } from './engines.js';
+import { defaultEngines, defaultSampleEngines, oeeConfigOf } from './engines.js';
 import { CONNECTOR_KINDS } from './connector-kinds.js';
 import { CrosswalkService } from './crosswalk-service.js';
 import { loadPlantConfigFile } from './plant-config-file.js';
@@ -43,6 +44,8 @@ export interface CoreOptions {
   /** Overrides `store.dataDir` from the config. */
   dataDir?: string;
   engines?: readonly EngineRegistration[];
+  /** Engines over historian samples; default every sample engine this build has, configured from plant.yaml. */
+  sampleEngines?: readonly SampleEngineRegistration[];
   /** The connector kinds available; default every kind this build has. */
   connectorKinds?: readonly ConnectorDefinition[];
   /**
@@ -71,6 +74,8 @@ export interface Core {
   crosswalk: CrosswalkService;
   auth: AuthService;
   engines: EngineHost;
+  /** Engines over historian samples (anomaly detection, predictive maintenance); started by startRuntime. */
+  sampleEngines: SampleEngineHost;
   /** Built here, started only by startRuntime: CLI commands that open the data never talk to devices. */
   connectors: ConnectorManager;
   /** Each machine's live status from the log; started by startRuntime. */
@@ -127,6 +132,10 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     // Before engines and routing: a case opened for a fault must find the order that ran when the fault occurred.
     const context = new ContextService({ plant, events: stores.events, bus, crosswalk: crosswalk.crosswalk, clock });
     await context.start();
+    const sampleEngines = new SampleEngineHost(
+      { historian: stores.historian, appendDerived: (events) => pipeline.appendDerived(events), onSamples: (listener) => pipeline.onSamples(listener), now, metrics },
+      options.sampleEngines ?? defaultSampleEngines(config, plant),
+    );
     const oee = new OeeQueryService({ events: stores.events, plant, config: oeeConfigOf(config, plant), now });
     const engines = new EngineHost(
       { events: stores.events, checkpoints: stores.checkpoints, deadLetters: stores.deadLetters, appendDerived: (events) => pipeline.appendDerived(events), bus, metrics },
@@ -149,7 +158,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     const cases = createCaseOperations({ stores, bus, appendDerived: (events) => pipeline.appendDerived(events), plant, clock, context, outlet: notifications, metrics });
     let closed = false;
     return {
-      config, clock, plant, dataDir, stores, bus, metrics, pipeline, crosswalk, auth, engines, connectors, status, oee, locations, context, notifications, cases,
+      config, clock, plant, dataDir, stores, bus, metrics, pipeline, crosswalk, auth, engines, sampleEngines, connectors, status, oee, locations, context, notifications, cases,
       replayer: new DeadLetterReplayer(stores.deadLetters, pipeline),
       async close() {
         if (closed) return;
@@ -159,6 +168,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         status.stop();
         await locations.stop();
         await pipeline.drain();
+        await sampleEngines.stop();
         await engines.stop();
         // Routing finishes its last batch (and appends its case events) while contexts can still be resolved.
         await cases.stop();
@@ -250,6 +260,7 @@ export async function startRuntime(options: ServerOptions): Promise<Runtime> {
     await core.locations.start();
     await core.notifications.start();
     await core.engines.start();
+    await core.sampleEngines.start();
     await core.cases.start();
     await core.connectors.start();
     app = await buildApp(apiContextOf(core), { logger: options.logger ?? false });

@@ -2,6 +2,7 @@
  * The engines a plant runs by default, configured from plant.yaml.
  */
 import type { EngineRegistration } from '../core/engine-host.js';
+import type { SampleEngineRegistration } from '../core/sample-engine-host.js';
 import type { PlantConfig } from '../core/plant-config.js';
 import type { PlantModel, PlantNode } from '../core/plant-model.js';
 import type { OeeEngineConfig } from '../engines/oee/oee-config.js';
@@ -42,4 +43,9 @@ export function defaultEngines(config: PlantConfig, plant: PlantModel): EngineRe
     { definition: oeeEngine as EngineRegistration['definition'], config: oeeConfigOf(config, plant) },
     { definition: locationEngine as EngineRegistration['definition'], config: locationConfigOf(config.locations) },
   ];
+}
+
+/** The engines over historian samples a plant runs by default. */
+export function defaultSampleEngines(_config: PlantConfig, _plant: PlantModel): SampleEngineRegistration[] {
+  return [];
 }
