@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { StoredEvent } from '../../src/core/event.js';
 import { startDemo, type DemoHandle } from '../../src/runtime/demo.js';
+import { recomputeLineOee } from '../support/independent-oee.js';
 import { until } from '../support/wait.js';
 
 const LINE_1 = 'acme/plant-1/assembly/line-1';
@@ -91,6 +92,30 @@ describe('the demo plant, end to end', () => {
       for (let index = 0; index + 20 <= values.length; index += 20) blockMeans.push(values.slice(index, index + 20).reduce((sum, value) => sum + value, 0) / 20);
       const spread = Math.max(...blockMeans) - Math.min(...blockMeans);
       assert.ok(spread > 0.02, `the mean moved by ${spread.toFixed(4)} mm (sigma 0.004)`);
+
+      // Line 1's OEE for the early shift, as the engine emitted it, equals an independent recomputation from raw events.
+      const shiftEnd = local(14);
+      await until('line 1 early-shift OEE', async () =>
+        (await events(demo, { types: ['oee.interval.computed'], equipment: LINE_1 })).find((event) => event.data['scope'] === LINE_1 && event.data['shift'] === 'early' && event.data['final'] === true),
+      120_000);
+      await demo.runtime.engines.waitForIdle();
+      const emitted = (await events(demo, { types: ['oee.interval.computed'], equipment: LINE_1 }))
+        .filter((event) => event.data['scope'] === LINE_1 && event.data['shift'] === 'early' && event.data['final'] === true)
+        .sort((a, b) => Number(b.data['revision']) - Number(a.data['revision']))[0]!;
+      const machines = ['press-1', 'cnc-1', 'weld-1', 'assembly-1', 'test-1'].map((id) => `${LINE_1}/${id}`);
+      const raw = await events(demo, { equipment: LINE_1, types: ['equipment.state.changed', 'production.count.recorded', 'downtime.reason.recorded'], to: shiftEnd + 3_600_000 });
+      const expected = recomputeLineOee(raw, {
+        machines,
+        from: local(6),
+        to: shiftEnd,
+        idealCycleSeconds: { press: 26, cnc: 36, weld: 33, assembly: 34, test: 28 },
+        microStopSeconds: 120,
+        setupReasons: ['die-change-overrun'],
+      });
+      for (const key of ['availability', 'performance', 'quality', 'oee'] as const) {
+        assert.ok(Math.abs(Number(emitted.data[key]) - expected[key]) < 1e-9, `line 1 early-shift ${key}: engine ${String(emitted.data[key])}, recomputed ${expected[key]}`);
+      }
+      assert.ok(expected.oee > 0.3 && expected.oee < 1, `a plausible OEE: ${expected.oee}`);
     } finally {
       await demo.stop();
       rmSync(dataDir, { recursive: true, force: true });
