@@ -77,3 +77,48 @@ function scheduleReal(delayMs: number, handler: () => void): ClockTimer {
     },
   };
 }
+
+/**
+ * Plant time moved by hand: replays (shadow mode) advance it to each event's time, so hold-for durations, SLA
+ * deadlines and verification windows fall due exactly when they would have live; tests use it to skip hours.
+ */
+export class ManualClock implements Clock {
+  #now: number;
+  readonly #timers = new Set<{ at: number; handler: () => void }>();
+
+  constructor(start: number) {
+    this.#now = start;
+  }
+
+  now(): number {
+    return this.#now;
+  }
+
+  at(at: number, handler: () => void): ClockTimer {
+    const timer = { at, handler };
+    this.#timers.add(timer);
+    if (at <= this.#now) setImmediate(() => this.#fire(timer));
+    return { cancel: () => void this.#timers.delete(timer) };
+  }
+
+  /** Moves plant time forward by `ms` and runs every handler that fell due, earliest first. */
+  advance(ms: number): void {
+    this.advanceTo(this.#now + ms);
+  }
+
+  /** Moves plant time forward to `time` (never back) and runs every handler that fell due, earliest first. */
+  advanceTo(time: number): void {
+    if (time > this.#now) this.#now = time;
+    const due = [...this.#timers].filter((timer) => timer.at <= this.#now).sort((a, b) => a.at - b.at);
+    for (const timer of due) this.#fire(timer);
+  }
+
+  /** Handlers waiting. */
+  get pending(): number {
+    return this.#timers.size;
+  }
+
+  #fire(timer: { at: number; handler: () => void }): void {
+    if (this.#timers.delete(timer)) timer.handler();
+  }
+}

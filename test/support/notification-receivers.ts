@@ -5,7 +5,6 @@
  */
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import { SMTPServer } from 'smtp-server';
-import type { Clock, ClockTimer } from '../../src/core/clock.js';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyWebhookSignature } from '../../src/operations/notifications/webhook-signature.js';
 import { freePort } from './brokers.js';
 
@@ -102,39 +101,5 @@ export async function startWebhookReceiver(secret: string): Promise<WebhookRecei
   };
 }
 
-/** Plant time that moves only through `advance`; due handlers run in time order. */
-export class ManualClock implements Clock {
-  #now: number;
-  readonly #timers = new Set<{ at: number; handler: () => void }>();
-
-  constructor(start: number) {
-    this.#now = start;
-  }
-
-  now(): number {
-    return this.#now;
-  }
-
-  at(at: number, handler: () => void): ClockTimer {
-    const timer = { at, handler };
-    this.#timers.add(timer);
-    if (at <= this.#now) setImmediate(() => this.#fire(timer));
-    return { cancel: () => void this.#timers.delete(timer) };
-  }
-
-  /** Moves plant time forward and runs every handler that fell due. */
-  advance(ms: number): void {
-    this.#now += ms;
-    const due = [...this.#timers].filter((timer) => timer.at <= this.#now).sort((a, b) => a.at - b.at);
-    for (const timer of due) this.#fire(timer);
-  }
-
-  /** Handlers waiting. */
-  get pending(): number {
-    return this.#timers.size;
-  }
-
-  #fire(timer: { at: number; handler: () => void }): void {
-    if (this.#timers.delete(timer)) timer.handler();
-  }
-}
+/** The manual plant clock lives in core (replays use it too). */
+export { ManualClock } from '../../src/core/clock.js';
