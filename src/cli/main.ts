@@ -7,6 +7,7 @@ import { registerBrowse } from './commands/browse.js';
 import { registerCrosswalk } from './commands/crosswalk.js';
 import { registerDeadLetters } from './commands/deadletters.js';
 import { registerDemo } from './commands/demo.js';
+import { registerReplay } from './commands/replay.js';
 import { registerSim } from './commands/sim.js';
 import { registerStart } from './commands/start.js';
 import { registerUsers } from './commands/users.js';
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerStart(program);
   registerDemo(program);
   registerSim(program);
+  registerReplay(program);
   registerValidate(program);
   registerDeadLetters(program);
   registerCrosswalk(program);

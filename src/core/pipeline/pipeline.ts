@@ -199,7 +199,11 @@ export function createIngestPipeline(deps: IngestPipelineDeps): IngestPipeline {
     },
 
     async appendDerived(events) {
-      const result = await persistAndPublish(events.map((event) => running.apply(event)));
+      // Derived events name their own subject: filling in the order running at append time would make an engine's
+      // output depend on when it was appended, and a replay could not reproduce it. Operation events still teach the
+      // enrich stage what runs where (a replay feeds recorded events through here).
+      for (const event of events) if (event.type === OPERATION_STARTED || event.type === OPERATION_COMPLETED) running.observe(event);
+      const result = await persistAndPublish(events);
       count('pf_ingest_events_total', 'Events submitted to ingest, by result.', result.appended.length, { result: 'derived' });
       return result;
     },

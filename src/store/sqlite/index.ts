@@ -36,8 +36,8 @@ export function openSqliteStores(options: OpenOptions & { now?: () => number }):
     async close() {
       if (!open) return;
       open = false;
-      // Fold the WAL back into the main file so a copied .db is complete on its own.
-      db.pragma('wal_checkpoint(TRUNCATE)');
+      // Fold the WAL back into the main file so a copied .db is complete on its own (a reader leaves it to the writer).
+      if (options.readonly !== true) db.pragma('wal_checkpoint(TRUNCATE)');
       db.close();
     },
   };

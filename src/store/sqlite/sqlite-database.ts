@@ -12,6 +12,8 @@ export interface OpenOptions {
   /** full survives power loss; normal survives a process crash only (ADR 0003). Default full. */
   synchronous?: 'full' | 'normal';
   migrations?: readonly Migration[];
+  /** Open an existing database for reading only (replays, reports): no migration, no write. */
+  readonly?: boolean;
 }
 
 /**
@@ -21,11 +23,16 @@ export interface OpenOptions {
 export function openDatabase(options: OpenOptions): SqliteDatabase {
   let db: SqliteDatabase;
   try {
-    db = new Database(options.file);
+    db = options.readonly === true ? new Database(options.file, { readonly: true, fileMustExist: true }) : new Database(options.file);
   } catch (error) {
     throw new UnavailableError('PF_ERR_STORE_UNAVAILABLE', `cannot open ${options.file}: ${(error as Error).message}`, { cause: error });
   }
   try {
+    if (options.readonly === true) {
+      db.pragma('busy_timeout = 5000');
+      checkSchemaVersion(db, options.migrations ?? MIGRATIONS);
+      return db;
+    }
     db.pragma('journal_mode = WAL');
     db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
     // Another process (the CLI while the server runs) may hold the write lock briefly; wait rather than fail.
@@ -36,6 +43,15 @@ export function openDatabase(options: OpenOptions): SqliteDatabase {
   } catch (error) {
     db.close();
     throw error;
+  }
+}
+
+/** A read-only open cannot migrate: the file must already have exactly the schema this build knows. */
+function checkSchemaVersion(db: SqliteDatabase, migrations: readonly Migration[]): void {
+  const known = Math.max(0, ...migrations.map((migration) => migration.version));
+  const version = (db.prepare('SELECT MAX(version) FROM schema_migrations').pluck().get() as number | null) ?? 0;
+  if (version !== known) {
+    throw new PlantfabricError('PF_ERR_STORE_MIGRATION', `the database has schema version ${version}, this Plantfabric reads ${known}; open it once with plantfabric start to migrate, or use the version that wrote it`);
   }
 }
 
