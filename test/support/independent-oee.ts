@@ -3,8 +3,8 @@
  * OEE engine against. Written apart from src/engines/oee on purpose (a timeline walk, not the engine's spans and
  * windows), following the rules of docs/oee.md: execute is production; a non-failure stop shorter than the micro-stop
  * limit between two runs is production; a stop whose reason is a setup reason, or a setup state, is setup; idle is a
- * delay; everything else (and time before a machine's first report) is downtime; the machine's stop-reason events
- * name the stop in progress. Line figures sum the machines' elements.
+ * delay; everything else is downtime; time before a machine's first report is not judged; the machine's stop-reason
+ * events name the stop in progress. Line figures sum the machines' elements.
  */
 import type { StoredEvent } from '../../src/core/event.js';
 
@@ -40,8 +40,10 @@ export function recomputeLineOee(events: StoredEvent[], options: IndependentOeeO
     if (mine.length === 0) continue;
     // Walk the timeline from the shift start, cutting a piece at every state change.
     const pieces: Piece[] = [];
+    const firstState = mine.find((event) => event.type === 'equipment.state.changed');
+    if (firstState === undefined) continue;
     let state = 'unknown';
-    let cursor = options.from;
+    let cursor = Math.max(options.from, Date.parse(firstState.occurredAt));
     for (const event of mine) {
       if (event.type !== 'equipment.state.changed') continue;
       const at = Date.parse(event.occurredAt);

@@ -11,11 +11,13 @@ import { EventsPage } from './pages/events.js';
 import { DeadLettersPage } from './pages/dead-letters.js';
 import { AuditPage } from './pages/audit.js';
 import { CasesPage } from './pages/cases.js';
+import { OeePage } from './pages/oee.js';
 import { href, useRoute } from './router.js';
 
 const NAV: Array<{ page: string; label: string }> = [
   { page: 'plant', label: 'Plant' },
   { page: 'cases', label: 'Cases' },
+  { page: 'oee', label: 'OEE' },
   { page: 'events', label: 'Events' },
   { page: 'connectors', label: 'Connectors' },
   { page: 'deadletters', label: 'Dead letters' },
@@ -68,6 +70,8 @@ function page(name: string, param: string) {
       return <EquipmentPage path={param} />;
     case 'cases':
       return <CasesPage caseId={param} />;
+    case 'oee':
+      return <OeePage />;
     case 'events':
       return <EventsPage />;
     case 'connectors':

@@ -105,7 +105,7 @@ describe('OEE (ISO 22400-2)', () => {
     assert.deepEqual(explained.downtimeByReason, { 'material-shortage': 1_800 });
   });
 
-  it('charges time before the first report as downtime without data, and sets changeovers apart as setup', () => {
+  it('does not judge time before the first report, and sets changeovers apart as setup', () => {
     const result = computeOee({
       windows: [{ start: at(6), end: at(8) }],
       states: [{ at: at(6, 30), state: 'stopped', reason: 'changeover' }, { at: at(7), state: 'execute' }],
@@ -113,9 +113,12 @@ describe('OEE (ISO 22400-2)', () => {
       until: at(8),
       options: { setupReasons: ['changeover'] },
     });
-    assert.deepEqual(result.downtimeByReason, { 'no-data': 1_800 });
+    assert.equal(result.plannedBusySeconds, 5_400, 'the half hour before the machine first reported is not planned time');
+    assert.deepEqual(result.downtimeByReason, {});
     assert.equal(result.setupSeconds, 1_800);
     assert.equal(result.performance, null, 'no ideal cycle time: no performance, not 100 %');
+    const silent = computeOee({ windows: [{ start: at(6), end: at(8) }], states: [], counts: [], until: at(8) });
+    assert.equal(silent.plannedBusySeconds, 0, 'a machine that never reported is not judged');
   });
 
   it('judges an open window only up to now', () => {

@@ -13,7 +13,7 @@
  *   operating time into FE + 1 intervals).
  *
  * Time outside planned windows is not a loss: nothing there is counted in PBT, and parts made there are reported
- * apart. A stop that spans a shift boundary is split at it.
+ * apart; nor is time before a machine's first report. A stop that spans a shift boundary is split at it.
  */
 import type { OeeResult } from '../../core/oee.js';
 
@@ -78,7 +78,6 @@ const SETUP = new Set(['starting', 'resetting', 'clearing', 'unholding', 'unsusp
 const DELAY = new Set(['idle', 'complete']);
 const FAILURE = new Set(['faulted', 'aborted', 'aborting']);
 export const UNKNOWN_REASON = 'unknown';
-export const NO_DATA_REASON = 'no-data';
 
 interface Span {
   start: number;
@@ -92,7 +91,7 @@ function spans(input: OeeInput, from: number, to: number): Span[] {
   const result: Span[] = [];
   let current: { state: string; reason: string | undefined; since: number } = {
     state: input.initial?.state ?? 'unknown',
-    reason: input.initial?.reason ?? (input.initial === undefined ? NO_DATA_REASON : undefined),
+    reason: input.initial?.reason,
     since: Number.NEGATIVE_INFINITY,
   };
   const close = (end: number): void => {
@@ -138,7 +137,13 @@ export function computeOee(input: OeeInput): OeeResult {
   };
   const totals = { planned: 0, plannedDown: 0, production: 0, down: 0, setup: 0, delay: 0, microCount: 0, microMs: 0, repairMs: 0, failures: 0 };
   const byReason: Record<string, number> = {};
-  const windows = [...input.windows].sort((a, b) => a.start - b.start);
+  // Before a machine's first report nothing is known about it (not connected yet): that time is not judged, neither
+  // as production nor as loss. With no report at all, nothing is.
+  const firstReport = input.initial !== undefined ? Number.NEGATIVE_INFINITY : (input.states[0]?.at ?? Number.POSITIVE_INFINITY);
+  const windows = [...input.windows]
+    .map((window) => ({ start: Math.max(window.start, firstReport), end: window.end }))
+    .filter((window) => window.end > window.start)
+    .sort((a, b) => a.start - b.start);
 
   for (const window of windows) {
     const end = Math.min(window.end, input.until);
