@@ -55,3 +55,42 @@ export class Backoff {
     this.#attempt = 0;
   }
 }
+
+/**
+ * One pending retry at a time, delayed by a backoff: what every connector does after losing its endpoint. Scheduling
+ * while a retry is already pending changes nothing, so a burst of error callbacks leads to one reconnect.
+ */
+export class RetryTimer {
+  readonly #backoff: Backoff;
+  readonly #fallbackMs: number;
+  #timer: NodeJS.Timeout | undefined;
+
+  /** `fallbackMs` is the delay once the backoff has no more attempts to give (it keeps retrying at that pace). */
+  constructor(backoff: Backoff, fallbackMs = 30_000) {
+    this.#backoff = backoff;
+    this.#fallbackMs = fallbackMs;
+  }
+
+  /** Runs `action` after the next backoff delay, unless a retry is already pending. */
+  schedule(action: () => void): void {
+    if (this.#timer !== undefined) return;
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      action();
+    }, this.#backoff.next() ?? this.#fallbackMs);
+  }
+
+  /** A connection succeeded: the next failure starts from the shortest delay again. */
+  succeeded(): void {
+    this.#backoff.reset();
+  }
+
+  cancel(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  get pending(): boolean {
+    return this.#timer !== undefined;
+  }
+}

@@ -7,14 +7,13 @@
  */
 import type { Connector, ConnectorContext, WriteRequest, WriteResult } from '../../core/connector.js';
 import { describeError, InputError } from '../../core/errors.js';
-import type { EventInput, Sample } from '../../core/event.js';
+import { RetryTimer } from '../../core/backoff.js';
 import { HealthTracker } from '../../core/health.js';
+import { ReadingBatcher } from '../../core/reading-batcher.js';
 import type { MappingMemory } from '../../core/mapping.js';
 import type { MqttConfig } from './config.js';
 import { decodePayload, mapEventMessage, mapMessage, timestampOf, topicMatches } from './mapping.js';
 import { clientOptions, connectMqtt, type MqttMessage, type MqttTransport } from './transport.js';
-
-const FLUSH_AT = 1000;
 
 export function createMqttConnector(config: MqttConfig, context: ConnectorContext): Connector {
   if (config.bindings.length === 0 && config.events.length === 0) {
@@ -22,18 +21,21 @@ export function createMqttConnector(config: MqttConfig, context: ConnectorContex
   }
   const health = new HealthTracker(context.now);
   const memory: MappingMemory = new Map();
-  const backoff = context.backoff({ initialMs: 500, maxMs: 30_000 });
+  const retry = new RetryTimer(context.backoff({ initialMs: 500, maxMs: 30_000 }));
   const clientId = config.clientId ?? `plantfabric-${context.id}`;
   const filters = [...new Set([...config.bindings.map((binding) => binding.topic), ...config.events.map((mapping) => mapping.topic)])];
   const source = { system: context.system, connector: context.id };
   let transport: MqttTransport | undefined;
   let stopped = true;
-  let retryTimer: NodeJS.Timeout | undefined;
-  let flushTimer: NodeJS.Timeout | undefined;
-  let events: EventInput[] = [];
-  let samples: Sample[] = [];
-  let flushing: Promise<void> = Promise.resolve();
   let received = 0;
+  const batcher = new ReadingBatcher({
+    sink: context.sink,
+    flushMs: config.flushMs,
+    onError: (error) => {
+      context.log.error(`ingest failed: ${describeError(error)}`);
+      if (health.state === 'connected') health.set('degraded', { message: describeError(error) });
+    },
+  });
 
   health.setDetails({ url: config.url, bindings: config.bindings.length, eventMappings: config.events.length, received });
 
@@ -48,7 +50,7 @@ export function createMqttConnector(config: MqttConfig, context: ConnectorContex
       }
       transport = opened;
       await opened.subscribe(filters, config.qos);
-      backoff.reset();
+      retry.succeeded();
       health.set('connected');
     } catch (error) {
       await transport?.end().catch(() => undefined);
@@ -67,12 +69,7 @@ export function createMqttConnector(config: MqttConfig, context: ConnectorContex
   }
 
   function scheduleReconnect(): void {
-    if (stopped || retryTimer !== undefined) return;
-    const delay = backoff.next() ?? 30_000;
-    retryTimer = setTimeout(() => {
-      retryTimer = undefined;
-      void connect();
-    }, delay);
+    if (!stopped) retry.schedule(() => void connect());
   }
 
   function deadLetter(payload: Uint8Array, code: string, message: string, topic: string): void {
@@ -87,51 +84,17 @@ export function createMqttConnector(config: MqttConfig, context: ConnectorContex
     if (!decoded.ok) return deadLetter(payload, 'PF_ERR_INGEST_DECODE', `${topic}: ${decoded.message}`, topic);
     const mapped = mapEventMessage(config.events, topic, decoded.value, { source: { ...source, address: topic }, receivedAt: context.now() });
     if (mapped !== undefined) {
-      events.push(...mapped.events);
+      for (const event of mapped.events) batcher.addEvent(event);
       for (const rejected of mapped.rejects) deadLetter(payload, 'PF_ERR_INGEST_SCHEMA', `${topic}: ${rejected.message}`, topic);
     }
     if (config.bindings.some((binding) => topicMatches(binding.topic, topic))) {
       const ts = timestampOf(decoded.value, config.timestampField, context.now());
       if (ts === undefined) return deadLetter(payload, 'PF_ERR_INGEST_SCHEMA', `${topic}: no usable time at '${config.timestampField}'`, topic);
       for (const result of mapMessage(config.bindings, topic, decoded.value, ts, memory, source)) {
-        if (result.kind === 'sample') samples.push(result.sample);
-        else if (result.kind === 'event') events.push(result.event);
-        else if (result.kind === 'reject') deadLetter(payload, result.code, result.message, topic);
+        if (result.kind === 'reject') deadLetter(payload, result.code, result.message, topic);
+        else batcher.add(result);
       }
     }
-    scheduleFlush();
-  }
-
-  function scheduleFlush(): void {
-    if (events.length + samples.length >= FLUSH_AT) {
-      clearTimeout(flushTimer);
-      flushTimer = undefined;
-      void flush();
-    } else if (flushTimer === undefined) {
-      flushTimer = setTimeout(() => {
-        flushTimer = undefined;
-        void flush();
-      }, config.flushMs);
-    }
-  }
-
-  /** Hands what is pending to the sink; chained so batches arrive in the order they were read. */
-  function flush(): Promise<void> {
-    const batchEvents = events;
-    const batchSamples = samples;
-    events = [];
-    samples = [];
-    health.setDetails({ received });
-    flushing = flushing.then(async () => {
-      try {
-        if (batchSamples.length > 0) await context.sink.samples(batchSamples);
-        if (batchEvents.length > 0) await context.sink.events(batchEvents);
-      } catch (error) {
-        context.log.error(`ingest failed: ${describeError(error)}`);
-        if (health.state === 'connected') health.set('degraded', { message: describeError(error) });
-      }
-    });
-    return flushing;
   }
 
   return {
@@ -144,18 +107,18 @@ export function createMqttConnector(config: MqttConfig, context: ConnectorContex
 
     async stop() {
       stopped = true;
-      clearTimeout(retryTimer);
-      retryTimer = undefined;
-      clearTimeout(flushTimer);
-      flushTimer = undefined;
+      retry.cancel();
       const open = transport;
       transport = undefined;
       await open?.end();
-      await flush();
+      await batcher.flush();
       if (health.state !== 'stopped') health.set('stopped');
     },
 
-    health: () => health.get(),
+    health() {
+      health.setDetails({ received });
+      return health.get();
+    },
 
     async write(request: WriteRequest): Promise<WriteResult> {
       if (transport === undefined) return { ok: false, message: 'not connected' };

@@ -5,6 +5,7 @@
  */
 import type { Connector, ConnectorContext } from '../../core/connector.js';
 import { describeError } from '../../core/errors.js';
+import { RetryTimer } from '../../core/backoff.js';
 import { HealthTracker } from '../../core/health.js';
 import type { UnsConfig, UnsTopic } from './uns-config.js';
 import { unsMessageOfEvent, unsMessageOfSample, type UnsMessage } from './uns-mapping.js';
@@ -12,7 +13,7 @@ import { clientOptions, connectMqtt, type MqttTransport } from './transport.js';
 
 export function createUnsConnector(config: UnsConfig, context: ConnectorContext): Connector {
   const health = new HealthTracker(context.now);
-  const backoff = context.backoff({ initialMs: 500, maxMs: 30_000 });
+  const retry = new RetryTimer(context.backoff({ initialMs: 500, maxMs: 30_000 }));
   const include = new Set<UnsTopic>(config.publish);
   const clientId = config.clientId ?? `plantfabric-${context.id}`;
   /** Latest unpublished message per topic. */
@@ -21,7 +22,6 @@ export function createUnsConnector(config: UnsConfig, context: ConnectorContext)
   const newest = new Map<string, number>();
   let transport: MqttTransport | undefined;
   let stopped = true;
-  let retryTimer: NodeJS.Timeout | undefined;
   let flushTimer: NodeJS.Timeout | undefined;
   let publishing: Promise<void> = Promise.resolve();
   let published = 0;
@@ -74,7 +74,7 @@ export function createUnsConnector(config: UnsConfig, context: ConnectorContext)
         return;
       }
       transport = opened;
-      backoff.reset();
+      retry.succeeded();
       health.set('connected');
       scheduleFlush();
     } catch (error) {
@@ -92,11 +92,7 @@ export function createUnsConnector(config: UnsConfig, context: ConnectorContext)
   }
 
   function scheduleReconnect(): void {
-    if (stopped || retryTimer !== undefined) return;
-    retryTimer = setTimeout(() => {
-      retryTimer = undefined;
-      void connect();
-    }, backoff.next() ?? 30_000);
+    if (!stopped) retry.schedule(() => void connect());
   }
 
   return {
@@ -120,8 +116,7 @@ export function createUnsConnector(config: UnsConfig, context: ConnectorContext)
     async stop() {
       for (const stop of unsubscribe) stop();
       unsubscribe = [];
-      clearTimeout(retryTimer);
-      retryTimer = undefined;
+      retry.cancel();
       clearTimeout(flushTimer);
       flushTimer = undefined;
       // The last changes still go out when the broker is there: the namespace should show the state we stopped in.

@@ -7,8 +7,9 @@
 import { join } from 'node:path';
 import type { Connector, ConnectorContext, WriteRequest, WriteResult } from '../../core/connector.js';
 import { describeError } from '../../core/errors.js';
-import type { EventInput, Sample } from '../../core/event.js';
+import { RetryTimer } from '../../core/backoff.js';
 import { HealthTracker } from '../../core/health.js';
+import { ReadingBatcher } from '../../core/reading-batcher.js';
 import { mapReading, type MappingMemory } from '../../core/mapping.js';
 import type { OpcuaConfig } from './config.js';
 import { toReading } from './mapping.js';
@@ -17,18 +18,14 @@ import { connectOpcua, type OpcuaTransport } from './transport.js';
 export function createOpcuaConnector(config: OpcuaConfig, context: ConnectorContext): Connector {
   const health = new HealthTracker(context.now);
   const memory: MappingMemory = new Map();
-  const backoff = context.backoff({ initialMs: 500, maxMs: 30_000 });
+  const retry = new RetryTimer(context.backoff({ initialMs: 500, maxMs: 30_000 }));
   const source = { system: context.system, connector: context.id };
   const pkiDir = config.pkiDir ?? join(context.stateDir, 'pki');
   let transport: OpcuaTransport | undefined;
   let stopped = true;
   let connecting: Promise<void> | undefined;
-  let retryTimer: NodeJS.Timeout | undefined;
-  let flushTimer: NodeJS.Timeout | undefined;
-  let events: EventInput[] = [];
-  let samples: Sample[] = [];
-  let flushing: Promise<void> = Promise.resolve();
   let notifications = 0;
+  const batcher = new ReadingBatcher({ sink: context.sink, flushMs: config.flushMs, onError: (error) => context.log.error(`ingest failed: ${describeError(error)}`) });
 
   health.setDetails({ endpoint: config.endpoint, securityMode: config.securityMode, bindings: config.bindings.length });
 
@@ -46,7 +43,7 @@ export function createOpcuaConnector(config: OpcuaConfig, context: ConnectorCont
         config.bindings.map((binding) => binding.samplingIntervalMs ?? config.samplingIntervalMs),
         onChange,
       );
-      backoff.reset();
+      retry.succeeded();
       if (failed.length > 0) {
         const list = failed.slice(0, 5).map((failure) => `${config.bindings[failure.index]!.address} (${failure.status})`).join(', ');
         health.set('degraded', { message: `${failed.length} monitored item(s) refused: ${list}`, code: 'PF_ERR_PROTOCOL' });
@@ -71,11 +68,7 @@ export function createOpcuaConnector(config: OpcuaConfig, context: ConnectorCont
   }
 
   function scheduleReconnect(): void {
-    if (stopped || retryTimer !== undefined) return;
-    retryTimer = setTimeout(() => {
-      retryTimer = undefined;
-      connecting = connect();
-    }, backoff.next() ?? 30_000);
+    if (!stopped) retry.schedule(() => (connecting = connect()));
   }
 
   function onChange(index: number, dataValue: Parameters<typeof toReading>[1]): void {
@@ -83,36 +76,11 @@ export function createOpcuaConnector(config: OpcuaConfig, context: ConnectorCont
     if (binding === undefined) return;
     notifications += 1;
     const result = mapReading(binding, toReading(binding.address, dataValue, context.now()), memory, source);
-    if (result.kind === 'sample') samples.push(result.sample);
-    else if (result.kind === 'event') events.push(result.event);
-    else if (result.kind === 'reject') {
+    if (result.kind === 'reject') {
       void context.sink.deadLetter(new TextEncoder().encode(JSON.stringify({ nodeId: binding.address, value: dataValue.value?.value ?? null })), {
         code: result.code, message: result.message, address: binding.address, contentType: 'application/json',
       });
-    }
-    if (flushTimer === undefined) {
-      flushTimer = setTimeout(() => {
-        flushTimer = undefined;
-        void flush();
-      }, config.flushMs);
-    }
-  }
-
-  function flush(): Promise<void> {
-    const batchEvents = events;
-    const batchSamples = samples;
-    events = [];
-    samples = [];
-    health.setDetails({ notifications });
-    flushing = flushing.then(async () => {
-      try {
-        if (batchSamples.length > 0) await context.sink.samples(batchSamples);
-        if (batchEvents.length > 0) await context.sink.events(batchEvents);
-      } catch (error) {
-        context.log.error(`ingest failed: ${describeError(error)}`);
-      }
-    });
-    return flushing;
+    } else batcher.add(result);
   }
 
   return {
@@ -124,19 +92,19 @@ export function createOpcuaConnector(config: OpcuaConfig, context: ConnectorCont
 
     async stop() {
       stopped = true;
-      clearTimeout(retryTimer);
-      retryTimer = undefined;
+      retry.cancel();
       await connecting;
-      clearTimeout(flushTimer);
-      flushTimer = undefined;
       const open = transport;
       transport = undefined;
       await open?.close();
-      await flush();
+      await batcher.flush();
       if (health.state !== 'stopped') health.set('stopped');
     },
 
-    health: () => health.get(),
+    health() {
+      health.setDetails({ notifications });
+      return health.get();
+    },
 
     async write(request: WriteRequest): Promise<WriteResult> {
       if (transport === undefined) return { ok: false, message: 'not connected' };

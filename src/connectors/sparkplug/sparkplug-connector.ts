@@ -5,8 +5,9 @@
  */
 import type { Connector, ConnectorContext, WriteRequest, WriteResult } from '../../core/connector.js';
 import { describeError } from '../../core/errors.js';
-import type { EventInput, Sample } from '../../core/event.js';
+import { RetryTimer } from '../../core/backoff.js';
 import { HealthTracker } from '../../core/health.js';
+import { ReadingBatcher } from '../../core/reading-batcher.js';
 import type { MappingMemory } from '../../core/mapping.js';
 import { DATATYPES, decodeSparkplug, encodeCommand, type MetricValue } from './codec.js';
 import type { SparkplugConfig } from './config.js';
@@ -19,7 +20,7 @@ const REBIRTH_METRIC = 'Node Control/Rebirth';
 export function createSparkplugConnector(config: SparkplugConfig, context: ConnectorContext): Connector {
   const health = new HealthTracker(context.now);
   const memory: MappingMemory = new Map();
-  const backoff = context.backoff({ initialMs: 500, maxMs: 30_000 });
+  const retry = new RetryTimer(context.backoff({ initialMs: 500, maxMs: 30_000 }));
   const stateTopic = `${NAMESPACE}/STATE/${config.hostId}`;
   const source = { system: context.system, connector: context.id };
   const lastRebirth = new Map<string, number>();
@@ -27,12 +28,15 @@ export function createSparkplugConnector(config: SparkplugConfig, context: Conne
   let transport: SparkplugTransport | undefined;
   let stateTimestamp = 0;
   let stopped = true;
-  let retryTimer: NodeJS.Timeout | undefined;
-  let flushTimer: NodeJS.Timeout | undefined;
-  let events: EventInput[] = [];
-  let samples: Sample[] = [];
-  let flushing: Promise<void> = Promise.resolve();
   let rebirthsRequested = 0;
+  const batcher = new ReadingBatcher({
+    sink: context.sink,
+    flushMs: config.flushMs,
+    onError: (error) => {
+      context.log.error(`ingest failed: ${describeError(error)}`);
+      if (health.state === 'connected') health.set('degraded', { message: describeError(error) });
+    },
+  });
 
   const stateMessage = (online: boolean): string => JSON.stringify({ online, timestamp: stateTimestamp });
 
@@ -63,7 +67,7 @@ export function createSparkplugConnector(config: SparkplugConfig, context: Conne
       const groups = config.groups.length === 0 ? ['+'] : config.groups;
       await opened.subscribe(groups.flatMap((group) => [`${NAMESPACE}/${group}/+/+`, `${NAMESPACE}/${group}/+/+/+`]));
       await opened.publish(stateTopic, stateMessage(true), { retain: true });
-      backoff.reset();
+      retry.succeeded();
       health.set('connected');
     } catch (error) {
       await transport?.end().catch(() => undefined);
@@ -82,11 +86,7 @@ export function createSparkplugConnector(config: SparkplugConfig, context: Conne
   }
 
   function scheduleReconnect(): void {
-    if (stopped || retryTimer !== undefined) return;
-    retryTimer = setTimeout(() => {
-      retryTimer = undefined;
-      void connect();
-    }, backoff.next() ?? 30_000);
+    if (!stopped) retry.schedule(() => void connect());
   }
 
   function requestRebirth(group: string, edge: string, reason: string): void {
@@ -120,37 +120,12 @@ export function createSparkplugConnector(config: SparkplugConfig, context: Conne
     if (outcome.rebirth !== undefined) requestRebirth(outcome.rebirth.group, outcome.rebirth.edge, outcome.rebirth.reason);
     for (const reading of outcome.readings) {
       for (const result of mapSparkplugReading(config.bindings, reading, memory, source)) {
-        if (result.kind === 'sample') samples.push(result.sample);
-        else if (result.kind === 'event') events.push(result.event);
-        else if (result.kind === 'reject') {
+        if (result.kind === 'reject') {
           void context.sink.deadLetter(payload, { code: result.code, message: result.message, address: topic, contentType: 'application/x-protobuf' });
-        }
+        } else batcher.add(result);
       }
     }
     health.setDetails({ nodesOnline: session.onlineNodes().length });
-    if (flushTimer === undefined) {
-      flushTimer = setTimeout(() => {
-        flushTimer = undefined;
-        void flush();
-      }, config.flushMs);
-    }
-  }
-
-  function flush(): Promise<void> {
-    const batchEvents = events;
-    const batchSamples = samples;
-    events = [];
-    samples = [];
-    flushing = flushing.then(async () => {
-      try {
-        if (batchSamples.length > 0) await context.sink.samples(batchSamples);
-        if (batchEvents.length > 0) await context.sink.events(batchEvents);
-      } catch (error) {
-        context.log.error(`ingest failed: ${describeError(error)}`);
-        if (health.state === 'connected') health.set('degraded', { message: describeError(error) });
-      }
-    });
-    return flushing;
   }
 
   return {
@@ -162,10 +137,7 @@ export function createSparkplugConnector(config: SparkplugConfig, context: Conne
 
     async stop() {
       stopped = true;
-      clearTimeout(retryTimer);
-      retryTimer = undefined;
-      clearTimeout(flushTimer);
-      flushTimer = undefined;
+      retry.cancel();
       const open = transport;
       transport = undefined;
       if (open !== undefined) {
@@ -173,7 +145,7 @@ export function createSparkplugConnector(config: SparkplugConfig, context: Conne
         await open.publish(stateTopic, stateMessage(false), { retain: true }).catch(() => undefined);
         await open.end();
       }
-      await flush();
+      await batcher.flush();
       if (health.state !== 'stopped') health.set('stopped');
     },
 
