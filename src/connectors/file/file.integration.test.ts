@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createCore, type Core } from '../../runtime/create-runtime.js';
 import type { FileReport } from './file-connector.js';
+import { resourceCounts, until } from '../../../test/support/wait.js';
 
 const LINE = 'acme/plant-1/assembly/line-1';
 
@@ -64,22 +65,6 @@ connectors:
     rows:
       - { equipment: "${LINE}/press-1", signal: late, as: sample, value: value }
 `;
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
-function resourceCounts(): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const resource of process.getActiveResourcesInfo()) counts[resource] = (counts[resource] ?? 0) + 1;
-  return counts;
 }
 
 /** The reports in a done/ or failed/ folder whose file name starts with `stem`. */

@@ -16,16 +16,7 @@ import { UnavailableError } from '../../core/errors.js';
 import type { EventInput } from '../../core/event.js';
 import { FileConfigSchema } from './config.js';
 import { createFileConnector } from './file-connector.js';
-
-async function until<T>(what: string, probe: () => T | undefined | false, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+import { until } from '../../../test/support/wait.js';
 
 describe('file connector while the store is unavailable', () => {
   it('keeps the file in place and retries until the sink accepts it', async () => {

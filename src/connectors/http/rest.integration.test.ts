@@ -13,6 +13,7 @@ import { describe, it } from 'node:test';
 import { createCore, type Core } from '../../runtime/create-runtime.js';
 import { freePort } from '../../../test/support/brokers.js';
 import { CURSOR_FILE } from './cursor-store.js';
+import { resourceCounts, until } from '../../../test/support/wait.js';
 
 const TOKEN_ENV = 'PF_TEST_REST_TOKEN';
 const TOKEN = 'rest-token-5d1e';
@@ -117,22 +118,6 @@ connectors:
             occurredAt: updatedAt
             data: { quantity: qty }
 `;
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
-function resourceCounts(): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const resource of process.getActiveResourcesInfo()) counts[resource] = (counts[resource] ?? 0) + 1;
-  return counts;
 }
 
 describe('REST polling connector', () => {

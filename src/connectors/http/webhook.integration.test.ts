@@ -11,6 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { createCore, type Core } from '../../runtime/create-runtime.js';
 import { freePort } from '../../../test/support/brokers.js';
 import { sign } from './signature.js';
+import { resourceCounts, until } from '../../../test/support/wait.js';
 
 const PRESS = 'acme/plant-1/assembly/line-1/press-1';
 const ERP_SECRET_ENV = 'PF_TEST_WEBHOOK_ERP_HMAC';
@@ -71,22 +72,6 @@ connectors:
             occurredAt: at
             data: { reason: text }
 `;
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
-function resourceCounts(): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const resource of process.getActiveResourcesInfo()) counts[resource] = (counts[resource] ?? 0) + 1;
-  return counts;
 }
 
 interface Answer {
