@@ -1,6 +1,7 @@
 /**
  * The UI's one way to the server: JSON over the HTTP API with the session cookie. Errors keep the API's stable code,
- * so pages branch on `PF_ERR_*`, never on message text.
+ * so pages branch on `PF_ERR_*`, never on message text. Response shapes come from the server's core types (type-only
+ * imports: nothing of the server runs in the browser).
  */
 
 export class ApiError extends Error {
@@ -59,21 +60,7 @@ export interface PlantNode {
   children: PlantNode[];
 }
 
-export interface EquipmentStatus {
-  equipment: string;
-  state?: string;
-  previousState?: string;
-  reason?: string;
-  since?: string;
-  quality?: string;
-  workOrder?: string;
-  operation?: string;
-  lot?: string;
-  activeAlarms: Array<{ alarm: string; since: string; severity?: number; message?: string }>;
-  lastCount?: { good: number; scrap: number; at: string };
-  source?: string;
-  connector?: string;
-}
+export type { EquipmentStatus } from '../../src/core/plant-status.js';
 
 export interface StoredEvent {
   id: string;

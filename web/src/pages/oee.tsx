@@ -3,30 +3,13 @@
  * scrap. Computed by the server from the log; refreshed as the plant runs.
  */
 import { useState } from 'react';
+import type { OeeResult } from '../../../src/core/oee.js';
 import { api, query, type PlantNode } from '../api.js';
 import { useLoad } from '../components/use-load.js';
 import { time } from '../format.js';
 import { usePolling } from '../live.js';
 
-interface Figures {
-  plannedBusySeconds: number;
-  actualProductionSeconds: number;
-  downSeconds: number;
-  setupSeconds: number;
-  delaySeconds: number;
-  downtimeByReason: Record<string, number>;
-  microStops: { count: number; seconds: number };
-  producedQuantity: number;
-  goodQuantity: number;
-  scrapQuantity: number;
-  availability: number | null;
-  performance: number | null;
-  quality: number | null;
-  oee: number | null;
-  failures: number;
-  mtbfSeconds: number | null;
-  mttrSeconds: number | null;
-}
+type Figures = OeeResult;
 
 interface OeeAnswer {
   scope: string;
