@@ -1,16 +1,17 @@
 /**
  * `npm run bench`: every benchmark, side by side in one run, so the figures compare as ratios on a noisy machine.
  * Options: --events N (default 200000), --batch N (default 10000), --rounds N (default 3), --quick (smaller runs),
- * --only ingest,connectors,cases,anomaly (a comma-separated subset).
+ * --only ingest,connectors,cases,anomaly,engines (a comma-separated subset).
  */
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { runAnomalyBench } from './anomaly.bench.js';
 import { runCasesBench } from './cases.bench.js';
 import { runConnectorBench } from './connectors.bench.js';
+import { runEnginesBench } from './engines.bench.js';
 import { runIngestBench } from './ingest.bench.js';
 
-const BENCHES = ['ingest', 'connectors', 'cases', 'anomaly'] as const;
+const BENCHES = ['ingest', 'connectors', 'cases', 'anomaly', 'engines'] as const;
 
 const { values } = parseArgs({
   options: {
@@ -41,3 +42,4 @@ if (selected.has('ingest')) await runIngestBench({ events, batch, rounds });
 if (selected.has('connectors')) await runConnectorBench({ messages: values.quick ? 20_000 : 100_000, opcuaSeconds: values.quick ? 3 : 10 });
 if (selected.has('cases')) await runCasesBench({ faults: values.quick ? 60 : 300 });
 if (selected.has('anomaly')) await runAnomalyBench({ rounds, ...(values.quick ? { samplesPerSignal: 200 } : {}) });
+if (selected.has('engines')) await runEnginesBench({ rounds, ...(values.quick ? { samplesPerSignal: 200 } : {}) });

@@ -23,6 +23,7 @@ import { notificationRoutes } from './routes/notifications/index.js';
 import { oeeRoutes } from './routes/oee/index.js';
 import { plantRoutes } from './routes/plant/index.js';
 import { sampleRoutes } from './routes/samples/index.js';
+import { spcRoutes } from './routes/spc/index.js';
 import { streamRoutes } from './routes/stream/index.js';
 import { ErrorResponseSchema } from './schemas.js';
 import { registerWebUi } from './web-ui.js';
@@ -81,7 +82,7 @@ export async function buildApp(context: ApiContext, options: AppOptions = {}): P
     },
   });
   registerMetrics(app, context);
-  for (const routes of [authRoutes, eventRoutes, sampleRoutes, plantRoutes, streamRoutes, deadLetterRoutes, crosswalkRoutes, engineRoutes, connectorRoutes, contextRoutes, caseRoutes, notificationRoutes, auditRoutes, oeeRoutes, locationRoutes, healthRoutes]) {
+  for (const routes of [authRoutes, eventRoutes, sampleRoutes, plantRoutes, streamRoutes, deadLetterRoutes, crosswalkRoutes, engineRoutes, connectorRoutes, contextRoutes, caseRoutes, notificationRoutes, auditRoutes, oeeRoutes, spcRoutes, locationRoutes, healthRoutes]) {
     await app.register(routes(context));
   }
   app.get(

@@ -2,6 +2,7 @@
  * Everything the HTTP API needs, passed in as one typed object built by the runtime (no DI container, no globals).
  */
 import type { OeeReader } from '../core/oee.js';
+import type { SpcReader } from '../core/spc.js';
 import type { PlantStatusReader } from '../core/plant-status.js';
 import type { CaseApi } from '../core/cases.js';
 import type { ContextResolver } from '../core/context.js';
@@ -60,6 +61,8 @@ export interface ApiContext {
   status: PlantStatusReader;
   /** OEE of a machine, line or area over a time range (engines/oee). */
   oee: OeeReader;
+  /** SPC chart of a characteristic on a machine over a time range: points, limits, violations, capability (engines/spc). */
+  spc: SpcReader;
   /** What a signal on a piece of equipment touches at an instant, and how urgent it is (operations/context). */
   context: ContextResolver;
   /** Where-is of RTLS tags: last position, zone and since when (engines/location). */

@@ -39,6 +39,22 @@ export const WorkOrderReleasedDataSchema = open(
 export type WorkOrderRoutingStep = Static<typeof WorkOrderRoutingStepSchema>;
 export type WorkOrderReleasedData = Static<typeof WorkOrderReleasedDataSchema>;
 
+const NumOrNull = Type.Union([Num, Type.Null()]);
+const StrOrNull = Type.Union([Str, Type.Null()]);
+/** The remaining-useful-life fields both maintenance events carry (docs/maintenance.md); optional for older events. */
+const RUL_FIELDS = {
+  signal: Type.Optional(Str),
+  value: Type.Optional(Num),
+  threshold: Type.Optional(Num),
+  rulHours: Type.Optional(NumOrNull),
+  rulLowerHours: Type.Optional(NumOrNull),
+  rulUpperHours: Type.Optional(NumOrNull),
+  predictedFailureAt: Type.Optional(StrOrNull),
+  confidence: Type.Optional(Type.Number({ exclusiveMinimum: 0, exclusiveMaximum: 1 })),
+  model: Type.Optional(Str),
+  fit: Type.Optional(open(Type.Object({ points: Type.Integer({ minimum: 0 }), r2: Num, residualSd: Num }))),
+};
+
 export interface EventTypeInfo {
   description: string;
   /** Which subject field must be present. */
@@ -134,8 +150,42 @@ export const EVENT_TYPES = {
   },
   'vision.defect.detected': { description: 'A camera found a defect.', data: open(Type.Object({ defect: Str, confidence: Type.Optional(Num) })) },
   'vision.label.unreadable': { description: 'A camera could not read a label or mark.', data: open(Type.Object({})) },
-  'anomaly.detected': { description: 'A detector found unusual behaviour in a signal.', data: open(Type.Object({ signal: Str, score: Num })) },
-  'spc.rule.violated': { description: 'An SPC rule fired on a characteristic.', data: open(Type.Object({ characteristic: Str, rule: Str })) },
+  'anomaly.detected': {
+    description: 'A detector found unusual behaviour in a signal: the sample, its score against the threshold, and the explanation (docs/anomaly.md).',
+    data: open(Type.Object({
+      signal: Str,
+      score: Num,
+      value: Type.Optional(Num),
+      threshold: Type.Optional(Num),
+      kind: Type.Optional(Type.Union(['spike', 'level-shift', 'variance-change', 'pattern-change', 'none'].map((kind) => Type.Literal(kind)))),
+      expected: Type.Optional(Num),
+      expectedLow: Type.Optional(Num),
+      expectedHigh: Type.Optional(Num),
+      summary: Type.Optional(Str),
+    })),
+  },
+  'spc.rule.violated': {
+    description: 'An SPC rule fired on a characteristic: the start of a violation episode, with the points involved (docs/spc.md).',
+    data: open(Type.Object({
+      characteristic: Str,
+      rule: Str,
+      ruleNumber: Type.Optional(Type.Integer({ minimum: 1, maximum: 8 })),
+      chart: Type.Optional(Type.Union(['i', 'mr', 'xbar', 'r', 's'].map((chart) => Type.Literal(chart)))),
+      points: Type.Optional(Type.Array(open(Type.Object({ index: Type.Integer({ minimum: 1 }), value: Num, at: Str })))),
+      limits: Type.Optional(open(Type.Object({ center: Num, ucl: Num, lcl: Num }))),
+    })),
+  },
+  'spc.limits.established': {
+    description: 'Control limits of a characteristic on a machine took effect: a baseline completed, or given limits (docs/spc.md).',
+    requires: ['equipment'],
+    data: open(Type.Object({
+      characteristic: Str,
+      chartType: Type.Union(['i-mr', 'xbar-r', 'xbar-s'].map((chart) => Type.Literal(chart))),
+      revision: Type.Integer({ minimum: 1 }),
+      location: open(Type.Object({ center: Num, ucl: Num, lcl: Num })),
+      dispersion: open(Type.Object({ center: Num, ucl: Num, lcl: Num })),
+    })),
+  },
   'oee.interval.computed': {
     description: 'OEE (ISO 22400-2) of a machine, line or area for a shift: final when the shift ended, revised by late data, provisional while it runs.',
     requires: ['equipment'],
@@ -153,8 +203,23 @@ export const EVENT_TYPES = {
       quality: Type.Union([Num, Type.Null()]),
     })),
   },
-  'maintenance.prediction.updated': { description: 'A remaining-useful-life estimate changed.', data: open(Type.Object({})) },
-  'maintenance.failure.predicted': { description: 'A failure is predicted inside the planning horizon.', data: open(Type.Object({})) },
+  'maintenance.prediction.updated': {
+    description: 'A remaining-useful-life estimate of a degradation signal, with its interval and the fit behind it (docs/maintenance.md).',
+    data: open(Type.Object(RUL_FIELDS)),
+  },
+  'maintenance.failure.predicted': {
+    description: 'The earliest plausible failure of a degradation signal came inside the planning horizon; once per episode, with a proposed maintenance order.',
+    data: open(Type.Object({
+      ...RUL_FIELDS,
+      proposedMaintenanceOrder: Type.Optional(open(Type.Object({
+        equipment: Str,
+        description: Str,
+        priority: Type.Union(['low', 'medium', 'high', 'emergency'].map((priority) => Type.Literal(priority))),
+        dueBy: Str,
+        type: Type.Literal('predictive'),
+      }))),
+    })),
+  },
   'case.opened': { description: 'A routing rule opened a case.', requires: ['case'], data: open(Type.Object({ rule: Str, kind: Str, severity: Str })) },
   'case.assigned': { description: 'A case got an owner (by routing, by hand, or at a reopen).', requires: ['case'], data: open(Type.Object({ owner: Str })) },
   'case.acknowledged': { description: 'The owner acknowledged a case.', requires: ['case'], data: open(Type.Object({ actor: Str })) },

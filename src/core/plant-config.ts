@@ -3,9 +3,12 @@
  * their own sections (connectors, routing, actions) here, each optional so an older file stays valid.
  */
 import { Type, type Static } from '@sinclair/typebox';
+import { AnomalyConfigSchema } from './anomaly-config.js';
 import { LocationsConfigSchema } from './locations-config.js';
+import { MaintenanceConfigSchema } from './maintenance-config.js';
 import { NotificationsConfigSchema } from './notifications-config.js';
 import { RoutingConfigSchema } from './routing-config.js';
+import { SpcConfigSchema } from './spc-config.js';
 
 const Id = Type.String({
   pattern: '^[a-z0-9][a-z0-9-]*$',
@@ -245,6 +248,9 @@ export const PlantConfigSchema = Type.Object(
     connectors: Type.Optional(Type.Array(ConnectorEntrySchema)),
     routing: Type.Optional(RoutingConfigSchema),
     oee: Type.Optional(OeeConfigSchema),
+    spc: Type.Optional(SpcConfigSchema),
+    anomaly: Type.Optional(AnomalyConfigSchema),
+    maintenance: Type.Optional(MaintenanceConfigSchema),
     locations: Type.Optional(LocationsConfigSchema),
     notifications: Type.Optional(NotificationsConfigSchema),
     ingest: Type.Optional(IngestConfigSchema),

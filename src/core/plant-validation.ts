@@ -10,9 +10,12 @@ import { Value } from '@sinclair/typebox/value';
 import { registerFormats } from './formats.js';
 import { PlantConfigSchema, ROLES, type PlantConfig } from './plant-config.js';
 import { PlantModel } from './plant-model.js';
+import { anomalyIssues } from './anomaly-config.js';
 import { locationsIssues } from './locations-config.js';
+import { maintenanceIssues } from './maintenance-config.js';
 import { notificationsIssues } from './notifications-config.js';
 import { routingIssues } from './routing-config.js';
+import { spcIssues } from './spc-config.js';
 
 export interface ConfigIssue {
   /** JSON pointer into the document, e.g. `/sites/0/areas/1/id`. */
@@ -192,6 +195,9 @@ function referenceIssues(config: PlantConfig): ConfigIssue[] {
   issues.push(...routingIssues(config.routing, { areas: areaIds, users: userIds, roles: ROLES }));
   issues.push(...notificationsIssues(config.notifications));
   issues.push(...locationsIssues(config.locations, plant));
+  issues.push(...anomalyIssues(config.anomaly, plant));
+  issues.push(...maintenanceIssues(config.maintenance, plant));
+  issues.push(...spcIssues(config.spc, plant));
   return issues;
 }
 

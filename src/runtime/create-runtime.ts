@@ -24,6 +24,8 @@ import { CaseOperations, createCaseOperations } from '../operations/cases/index.
 import { ContextService } from '../operations/context/context-service.js';
 import { NotificationDispatcher } from '../operations/notifications/index.js';
 import { OeeQueryService } from '../engines/oee/oee-query.js';
+import { SpcQueryService } from '../engines/spc/spc-query.js';
+import { resolveSpcConfig } from '../core/spc-config.js';
 import { locationConfigOf } from '../engines/location/location-config.js';
 import { LocationIndex } from '../engines/location/location-index.js';
 import { PlantStatusService } from '../operations/plant-status/plant-status-service.js';
@@ -82,6 +84,8 @@ export interface Core {
   status: PlantStatusService;
   /** OEE of any scope and range, computed from the log. */
   oee: OeeQueryService;
+  /** SPC charts of any characteristic, machine and range, computed from the log. */
+  spc: SpcQueryService;
   /** Where-is of RTLS tags, kept from the log; started by startRuntime. */
   locations: LocationIndex;
   /** The context engine: its work-order book is rebuilt from the log here, before any engine starts. */
@@ -137,6 +141,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       options.sampleEngines ?? defaultSampleEngines(config, plant),
     );
     const oee = new OeeQueryService({ events: stores.events, plant, config: oeeConfigOf(config, plant), now });
+    const spc = new SpcQueryService({ events: stores.events, settings: resolveSpcConfig(config.spc) });
     const engines = new EngineHost(
       { events: stores.events, checkpoints: stores.checkpoints, deadLetters: stores.deadLetters, appendDerived: (events) => pipeline.appendDerived(events), bus, metrics },
       options.engines ?? defaultEngines(config, plant),
@@ -158,7 +163,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     const cases = createCaseOperations({ stores, bus, appendDerived: (events) => pipeline.appendDerived(events), plant, clock, context, outlet: notifications, metrics });
     let closed = false;
     return {
-      config, clock, plant, dataDir, stores, bus, metrics, pipeline, crosswalk, auth, engines, sampleEngines, connectors, status, oee, locations, context, notifications, cases,
+      config, clock, plant, dataDir, stores, bus, metrics, pipeline, crosswalk, auth, engines, sampleEngines, connectors, status, oee, spc, locations, context, notifications, cases,
       replayer: new DeadLetterReplayer(stores.deadLetters, pipeline),
       async close() {
         if (closed) return;
@@ -241,6 +246,7 @@ export function apiContextOf(core: Core): ApiContext {
     connectors: () => core.connectors.status(),
     status: core.status,
     oee: core.oee,
+    spc: core.spc,
     locations: core.locations,
     context: core.context,
     notifications: core.notifications,

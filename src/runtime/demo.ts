@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadSimConfig, startSimulator, type SimConfig, type SimulatorHandle } from '../sim/index.js';
+import { loadSimConfig, startSimulator, validateSimConfig, type SimConfig, type SimulatorHandle } from '../sim/index.js';
 import { startRuntime, type Runtime } from './create-runtime.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from './embedded-broker.js';
 import { loadPlantConfigFile } from './plant-config-file.js';
@@ -17,6 +17,9 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const DEMO_PLANT = join(ROOT, 'examples/demo/plant.yaml');
 export const DEMO_SIM = join(ROOT, 'examples/demo/sim.yaml');
 const CLOCK_FILE = 'demo-clock.json';
+
+/** Any part of a sim config, nested objects in part too (arrays are replaced whole). */
+export type SimOverrides = { [K in keyof SimConfig]?: SimConfig[K] extends readonly unknown[] ? SimConfig[K] : SimConfig[K] extends object ? Partial<SimConfig[K]> : SimConfig[K] };
 
 export interface DemoOptions {
   configFile?: string;
@@ -36,6 +39,12 @@ export interface DemoOptions {
   connectTimeoutMs?: number;
   /** Start the simulated clock (default true); false leaves it to the caller (determinism tests step it by hand). */
   run?: boolean;
+  /**
+   * Values merged over the loaded sim.yaml, one level deep (e.g. `{ bearing: { startDay: 4.4 } }` to start the bearing
+   * close to failure), then validated like the file (startDemo rejects with PF_ERR_CONFIG_INVALID when the result is
+   * not valid). For tests that need an incident sooner than the demo's story brings it.
+   */
+  simOverrides?: SimOverrides;
   log?: (line: string) => void;
 }
 
@@ -78,8 +87,20 @@ function resumeOf(dataDir: string): Resume {
   return JSON.parse(readFileSync(file, 'utf8')) as Resume;
 }
 
+/** The config with each override applied: objects merged one level deep, everything else replaced. */
+function mergeOverrides(config: SimConfig, overrides: SimOverrides): SimConfig {
+  const merged: Record<string, unknown> = { ...config };
+  for (const [key, value] of Object.entries(overrides)) {
+    const current = merged[key];
+    const mergeable = (entry: unknown): entry is Record<string, unknown> => typeof entry === 'object' && entry !== null && !Array.isArray(entry);
+    merged[key] = mergeable(current) && mergeable(value) ? { ...current, ...value } : value;
+  }
+  return merged as SimConfig;
+}
+
 async function simConfigFor(options: DemoOptions, dataDir: string): Promise<SimConfig> {
-  const loaded = await loadSimConfig(options.simFile ?? DEMO_SIM);
+  const file = await loadSimConfig(options.simFile ?? DEMO_SIM);
+  const loaded = options.simOverrides === undefined ? file : validateSimConfig(mergeOverrides(file, options.simOverrides), 'sim config with simOverrides');
   const resumed: Resume = options.reset === true ? {} : resumeOf(dataDir);
   const endpoints = options.ports === 'auto'
     ? Object.fromEntries(Object.entries(loaded.endpoints).map(([key, value]) => [key, typeof value === 'object' && value !== null && 'port' in value ? { ...value, port: 0 } : value]))

@@ -7,8 +7,14 @@ import type { PlantConfig } from '../core/plant-config.js';
 import type { PlantModel, PlantNode } from '../core/plant-model.js';
 import type { OeeEngineConfig } from '../engines/oee/oee-config.js';
 import { oeeEngine } from '../engines/oee/oee-engine.js';
+import { anomalyConfigOf } from '../engines/anomaly/anomaly-engine-config.js';
+import { anomalyEngine } from '../engines/anomaly/anomaly-engine.js';
+import { maintenanceConfigOf } from '../engines/maintenance/maintenance-config.js';
+import { maintenanceEngine } from '../engines/maintenance/maintenance-engine.js';
 import { locationConfigOf } from '../engines/location/location-config.js';
 import { locationEngine } from '../engines/location/location-engine.js';
+import { resolveSpcConfig } from '../core/spc-config.js';
+import { spcEngine } from '../engines/spc/spc-engine.js';
 
 /** The OEE view of the plant: every machine with its line, area and ideal cycle time. */
 export function oeeConfigOf(config: PlantConfig, plant: PlantModel): OeeEngineConfig {
@@ -42,10 +48,14 @@ export function defaultEngines(config: PlantConfig, plant: PlantModel): EngineRe
   return [
     { definition: oeeEngine as EngineRegistration['definition'], config: oeeConfigOf(config, plant) },
     { definition: locationEngine as EngineRegistration['definition'], config: locationConfigOf(config.locations) },
+    { definition: spcEngine as EngineRegistration['definition'], config: resolveSpcConfig(config.spc) },
   ];
 }
 
 /** The engines over historian samples a plant runs by default. */
-export function defaultSampleEngines(_config: PlantConfig, _plant: PlantModel): SampleEngineRegistration[] {
-  return [];
+export function defaultSampleEngines(config: PlantConfig, _plant: PlantModel): SampleEngineRegistration[] {
+  return [
+    { definition: anomalyEngine as SampleEngineRegistration['definition'], config: anomalyConfigOf(config.anomaly) },
+    { definition: maintenanceEngine as SampleEngineRegistration['definition'], config: maintenanceConfigOf(config.maintenance) },
+  ];
 }

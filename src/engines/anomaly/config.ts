@@ -53,6 +53,19 @@ const SuppressionSchema = Type.Object(
     memory: Type.Number({ minimum: 1, default: 500, description: 'Memory of the recent-peak envelope that later anomalies must exceed.' }),
     margin: Type.Number({ minimum: 1, default: 1.2, description: 'Factor by which a new peak must exceed the envelope to be reported in full.' }),
     damping: Type.Number({ minimum: 0, maximum: 1, default: 0.3, description: 'Factor applied to the score of a sample that does not exceed the envelope.' }),
+    holdOff: Type.Integer({
+      minimum: 0,
+      default: 60,
+      description: 'Samples after an alarm (a score at or above alarmScore) during which a new peak must beat the envelope by holdOffMargin instead of margin.',
+    }),
+    holdOffMargin: Type.Number({ minimum: 1, default: 3, description: 'Factor by which a new peak must exceed the envelope during the hold-off after an alarm.' }),
+    release: Type.Integer({
+      minimum: 1,
+      default: 150,
+      description: 'Calm samples in a row (strength at most releaseLevel times the envelope) after which the envelope fades over releaseMemory instead of memory.',
+    }),
+    releaseLevel: Type.Number({ minimum: 0, maximum: 1, default: 0.5, description: 'Share of the envelope at or below which a sample counts as calm.' }),
+    releaseMemory: Type.Number({ minimum: 1, default: 200, description: 'Memory of the envelope once the signal has been calm for release samples.' }),
   },
   { additionalProperties: false, default: {} },
 );

@@ -31,6 +31,8 @@ export interface OeeState {
   closedUntil: number | undefined;
   closed: ClosedWindow[];
   lastRolling: number;
+  /** The event time before which no shift can close: saves asking the calendar at every event. */
+  nextCloseAt: number;
 }
 
 export interface Plan {
@@ -100,7 +102,7 @@ function scopesOf(unit: OeeUnit): Set<string> {
 export const oeeEngine = defineEngine<OeeEngineConfig, OeeState>({
   id: 'oee',
   subscribes: [...OEE_EVENT_TYPES],
-  createState: (config): OeeState => ({ plan: planOf(config), units: new Map(), seenCounts: new Map(), clock: 0, closedUntil: undefined, closed: [], lastRolling: 0 }),
+  createState: (config): OeeState => ({ plan: planOf(config), units: new Map(), seenCounts: new Map(), clock: 0, closedUntil: undefined, closed: [], lastRolling: 0, nextCloseAt: Number.NEGATIVE_INFINITY }),
   handle(event: StoredEvent, context): void {
     const state = context.state;
     const plan = state.plan;
@@ -138,12 +140,17 @@ export const oeeEngine = defineEngine<OeeEngineConfig, OeeState>({
       }
     }
 
-    // Close every shift that ended (plus grace) before the newest event time.
-    for (const window of plan.calendar.windows(state.closedUntil, Math.max(state.closedUntil, state.clock - graceMs))) {
-      if (window.start < state.closedUntil || window.end + graceMs > state.clock) continue;
-      emitWindow(plan, state, window, window.end, true, 0, context.emit);
-      state.closed.push({ window, revision: 0 });
-      state.closedUntil = window.end;
+    // Close every shift that ended (plus grace) before the newest event time. Time-zone arithmetic is dear, so the
+    // calendar is asked only once the clock passes the end of the next shift to close.
+    if (state.clock >= state.nextCloseAt) {
+      for (const window of plan.calendar.windows(state.closedUntil, Math.max(state.closedUntil, state.clock - graceMs))) {
+        if (window.start < state.closedUntil || window.end + graceMs > state.clock) continue;
+        emitWindow(plan, state, window, window.end, true, 0, context.emit);
+        state.closed.push({ window, revision: 0 });
+        state.closedUntil = window.end;
+      }
+      const upcoming = plan.calendar.windows(state.closedUntil, state.closedUntil + 14 * 86_400_000).find((window) => window.start >= state.closedUntil!);
+      state.nextCloseAt = upcoming === undefined ? Number.POSITIVE_INFINITY : upcoming.end + graceMs;
     }
     if (state.closed.length > RETAINED_WINDOWS) {
       state.closed = state.closed.slice(-RETAINED_WINDOWS);
