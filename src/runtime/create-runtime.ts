@@ -9,6 +9,7 @@ import { AuthService } from '../api/auth/auth-service.js';
 import { buildApp } from '../api/app.js';
 import type { ApiContext } from '../api/context.js';
 import { SystemClock, type Clock } from '../core/clock.js';
+import { InputError } from '../core/errors.js';
 import type { ConnectorDefinition } from '../core/connector.js';
 import { EngineHost, type EngineRegistration } from '../core/engine-host.js';
 import { SampleEngineHost, type SampleEngineRegistration } from '../core/sample-engine-host.js';
@@ -272,7 +273,12 @@ export async function startRuntime(options: ServerOptions): Promise<Runtime> {
     app = await buildApp(apiContextOf(core), { logger: options.logger ?? false });
     const host = options.host ?? core.config.server?.host ?? '127.0.0.1';
     const port = options.port ?? core.config.server?.port ?? 8080;
-    await app.listen({ host, port });
+    try {
+      await app.listen({ host, port });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+      throw new InputError('PF_ERR_CONFIG_INVALID', `port ${port} on ${host} is already in use (another Plantfabric?); choose another with --port or server.port in plant.yaml`, { cause: error });
+    }
     const address = app.server.address();
     const boundPort = typeof address === 'object' && address !== null ? address.port : port;
     const retentionDays = core.config.store?.historianRetentionDays;

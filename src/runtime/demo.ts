@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { InputError } from '../core/errors.js';
 import { loadSimConfig, startSimulator, validateSimConfig, type SimConfig, type SimulatorHandle } from '../sim/index.js';
 import { startRuntime, type Runtime } from './create-runtime.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from './embedded-broker.js';
@@ -128,7 +129,14 @@ export async function startDemo(options: DemoOptions = {}): Promise<DemoHandle> 
   const auto = options.ports === 'auto';
 
   log(`starting the demo plant (seed ${simConfig.seed}, ${simConfig.speed}× real time, plant time from ${simConfig.start})`);
-  const broker = await startEmbeddedBroker({ host, port: auto ? 0 : Number(process.env['PF_DEMO_BROKER_PORT'] ?? 18830) });
+  const brokerPort = auto ? 0 : Number(process.env['PF_DEMO_BROKER_PORT'] ?? 18830);
+  let broker: EmbeddedBroker;
+  try {
+    broker = await startEmbeddedBroker({ host, port: brokerPort });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    throw new InputError('PF_ERR_CONFIG_INVALID', `the demo's MQTT broker port ${brokerPort} is already in use (another demo?); run with --auto-ports to use free ports`, { cause: error });
+  }
   const webhookPort = auto ? await freePort(host) : Number(process.env['PF_DEMO_WEBHOOK_PORT'] ?? 18091);
   // The camera signs what it posts; the layer's webhook connector reads the secret from this variable.
   process.env['PF_DEMO_VISION_SECRET'] ??= randomBytes(16).toString('hex');
