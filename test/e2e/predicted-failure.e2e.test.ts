@@ -5,8 +5,8 @@
  * `maintenance.failure.predicted` with a proposed order, which routing (rule `predicted-failure`) turns into a case —
  * before the simulator fails the bearing and faults cnc-1 with reason spindle-bearing-failure.
  *
- * The demo's bearing fails two simulated days in; here it starts at day 4.4 of its 5-day life (simOverrides), so it
- * fails 14.4 simulated hours after the start, under two real minutes at this speed.
+ * The demo's bearing fails two simulated days in; here it starts at day 4.6 of its 5-day life (simOverrides), so it
+ * fails 9.6 simulated hours after the start, about a real minute at this speed.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -19,7 +19,7 @@ import { until } from '../support/wait.js';
 
 const CNC_1 = 'acme/plant-1/assembly/line-1/cnc-1';
 const SPEED = 600;
-const START_DAY = 4.4;
+const START_DAY = 4.6;
 const HOUR = 3_600_000;
 
 describe('predictive maintenance on the demo plant', () => {
@@ -31,7 +31,7 @@ describe('predictive maintenance on the demo plant', () => {
       const failure = demo.sim.incidents.bearingFailure;
       const start = demo.sim.clock.start;
       assert.equal(failure.machine, 'cnc-1');
-      assert.ok(Math.abs(failure.at - start - (5 - START_DAY) * 24 * HOUR) < 60_000, 'the override moved the failure 14.4 h after the start');
+      assert.ok(Math.abs(failure.at - start - (5 - START_DAY) * 24 * HOUR) < 60_000, 'the override moved the failure 9.6 h after the start');
 
       const predicted = await until('a predicted-failure case for cnc-1', async () => {
         const cases = await demo.runtime.stores.operations.findCases<CaseDoc>({ kind: 'predicted-failure' });
