@@ -40,7 +40,7 @@ const SeasonalSchema = Type.Object(
 const ComponentFloorsSchema = Type.Object(
   {
     spike: Type.Number({ minimum: 0, default: 5, description: 'Least deviation from the baseline, in typical deviations, that can count.' }),
-    jump: Type.Number({ minimum: 0, default: 6, description: 'Least step from the previous sample, in typical steps, that can count.' }),
+    jump: Type.Number({ minimum: 0, default: 6.5, description: 'Least step from the previous sample, in typical steps, that can count.' }),
     levelShift: Type.Number({ minimum: 0, default: 2.5, description: 'Least shift of the short-window mean, in typical deviations, that can count.' }),
     extreme: Type.Number({ minimum: 0, default: 0.05, description: 'Least excursion beyond the long-run range of the value, as a share of that range, that can count.' }),
     variance: Type.Number({ minimum: 0, default: 0.5, description: 'Least relative change of the short-window step size against the usual one (0.5 = 1.5 times or two thirds) that can count.' }),
@@ -61,7 +61,7 @@ const SuppressionSchema = Type.Object(
     holdOffMargin: Type.Number({ minimum: 1, default: 3, description: 'Factor by which a new peak must exceed the envelope during the hold-off after an alarm.' }),
     release: Type.Integer({
       minimum: 1,
-      default: 150,
+      default: 180,
       description: 'Calm samples in a row (strength at most releaseLevel times the envelope) after which the envelope fades over releaseMemory instead of memory.',
     }),
     releaseLevel: Type.Number({ minimum: 0, maximum: 1, default: 0.5, description: 'Share of the envelope at or below which a sample counts as calm.' }),

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { PlantfabricError } from '../../core/errors.js';
-import { createDetector, type AnomalyResult } from './detector.js';
+import { createDetector, type AnomalyDetector, type AnomalyResult } from './detector.js';
 
 const FIVE_MINUTES = 300_000;
 const START = Date.UTC(2024, 0, 1);
@@ -93,6 +93,31 @@ describe('streaming anomaly detector', () => {
     assert.ok(results.slice(2002, 2010).some((r) => r.explanation.suppressed));
   });
 
+  it('does not alarm again on the very next samples of an anomaly, thanks to the hold-off after an alarm', () => {
+    // An old, large spike widens the range, so the spike at 2000 alarms only just; the step back down after it is
+    // stronger still (more than the suppression margin), and without the hold-off it would alarm a second time.
+    const values = series(3000, (index, gauss) => 50 + gauss() + (index === 500 ? 25 : index === 2000 ? 8 : 0));
+    const alarms = (results: AnomalyResult[]): number => results.slice(2000, 2020).filter((r) => r.score >= ALARM).length;
+    const held = run(values);
+    const unheld = run(values, { suppression: { holdOff: 0 } });
+    assert.equal(firstAlarm(held, 1000), 2000);
+    assert.equal(alarms(held), 1, 'one alarm with the hold-off');
+    assert.equal(alarms(unheld), 2, 'two alarms without it');
+    assert.ok(held[2001]!.explanation.suppressed && held[2001]!.explanation.strength > unheld[2000]!.explanation.strength);
+  });
+
+  it('releases the suppression once the signal has been calm, so a later, weaker anomaly is still reported', () => {
+    // A strong spike, then a weaker one 600 samples later: the envelope of the first still covers the second unless
+    // the calm in between releases it.
+    const values = series(3000, (index, gauss) => 50 + gauss() + (index === 2000 ? 20 : index === 2600 ? 12 : 0));
+    const released = run(values);
+    const unreleased = run(values, { suppression: { release: 1_000_000 } });
+    assert.ok(released[2000]!.score >= ALARM && unreleased[2000]!.score >= ALARM, 'the first spike alarms either way');
+    assert.ok(released[2600]!.score >= ALARM && !released[2600]!.explanation.suppressed, `the second scored ${released[2600]!.score}`);
+    assert.ok(unreleased[2600]!.explanation.suppressed && unreleased[2600]!.score < ALARM, 'without the release it is suppressed');
+    assert.ok(maxScore(released, 2001, 2600) < ALARM, 'nothing in between alarms');
+  });
+
   it('keeps its state the same size after a million samples', () => {
     const detector = createDetector();
     const gauss = noise(7);
@@ -135,5 +160,7 @@ describe('streaming anomaly detector', () => {
     assert.throws(() => createDetector({ unknownKey: 1 }), (error: unknown) => error instanceof PlantfabricError && error.code === 'PF_ERR_CONFIG_INVALID');
     const snapshot = createDetector({ shortWindow: 8 }).snapshot();
     assert.throws(() => createDetector().restore(snapshot), (error: unknown) => error instanceof PlantfabricError && error.code === 'PF_ERR_CONFIG_INVALID');
+    const olderFormat = { ...createDetector().snapshot(), version: 1 } as unknown as ReturnType<AnomalyDetector['snapshot']>;
+    assert.throws(() => createDetector().restore(olderFormat), (error: unknown) => error instanceof PlantfabricError && error.code === 'PF_ERR_CONFIG_INVALID');
   });
 });

@@ -83,6 +83,7 @@ class EnsembleDetector implements AnomalyDetector {
   readonly #stats = new Float64Array(COMPONENTS.length);
   readonly #surprises = new Float64Array(COMPONENTS.length);
   readonly #envelopeDecay: number;
+  readonly #releaseDecay: number;
   /** Index of the component that gave the last sample's strength (scratch, not state). */
   #strongest = 0;
 
@@ -92,6 +93,7 @@ class EnsembleDetector implements AnomalyDetector {
     const { spike, jump, levelShift, variance, extreme } = config.floors;
     this.#floors = Float64Array.from([spike, jump, levelShift, variance, extreme]);
     this.#envelopeDecay = Math.exp(-1 / config.suppression.memory);
+    this.#releaseDecay = Math.exp(-1 / config.suppression.releaseMemory);
   }
 
   snapshot(): DetectorState {
@@ -156,13 +158,10 @@ class EnsembleDetector implements AnomalyDetector {
     this.#learn(value, y, residual, step, scale, bucket, weekBucket, days);
 
     if (s.n <= config.warmupSamples) return this.#quiet(value, s.level + offset, scale, seasonal);
-    // Only the first detection of an anomaly counts (NAB rewards exactly that): a sample not clearly stronger than
-    // the recent peak envelope is damped, and the envelope fades with the suppression memory.
-    const envelope = s.envelope;
-    const suppressed = strength > 0 && strength <= envelope * config.suppression.margin;
-    s.envelope = Math.max(envelope * this.#envelopeDecay, strength);
+    const suppressed = this.#suppress(strength);
     let score = strength / (1 + strength);
     if (suppressed) score *= config.suppression.damping;
+    if (score >= config.alarmScore) s.sinceAlarm = 0;
     let kind: AnomalyKind = strength > 0 ? KIND_OF[COMPONENTS[strongest]!] : 'none';
     // A spike also swells the short-window variance; name the change by the value when the value itself is out.
     const surprises = this.#surprises;
@@ -171,6 +170,25 @@ class EnsembleDetector implements AnomalyDetector {
     // Off the daily or weekly profile but inside the signal's long-run range: the pattern broke, not the value.
     if (seasonal && kind !== 'variance-change' && kind !== 'none' && value <= s.hi && value >= s.lo) kind = 'pattern-change';
     return explain({ score, kind, value, expected: s.level + offset, scale, strength, seasonal, suppressed, alarmScore: config.alarmScore });
+  }
+
+  /**
+   * Only the first report of an anomaly is useful (and NAB counts only the first detection in a window): a sample not
+   * clearly stronger than the recent-peak envelope is suppressed. Right after an alarm the bar is higher (hold-off),
+   * so a change that keeps growing for a few samples is reported once. Once the signal has been calm for a while, the
+   * envelope fades faster (release), so a second, separate anomaly soon after the first is not hidden by it.
+   * Returns whether this strength is suppressed, and moves the envelope on.
+   */
+  #suppress(strength: number): boolean {
+    const s = this.#s;
+    const { margin, holdOff, holdOffMargin, release, releaseLevel } = this.config.suppression;
+    const envelope = s.envelope;
+    s.sinceAlarm = Math.min(s.sinceAlarm + 1, Number.MAX_SAFE_INTEGER);
+    const suppressed = strength > 0 && strength <= envelope * (s.sinceAlarm <= holdOff ? holdOffMargin : margin);
+    s.calm = strength <= releaseLevel * envelope ? s.calm + 1 : 0;
+    const decay = s.calm >= release ? this.#releaseDecay : this.#envelopeDecay;
+    s.envelope = Math.max(envelope * decay, strength);
+    return suppressed;
   }
 
   /**

@@ -9,7 +9,7 @@ export const COMPONENTS = ['spike', 'jump', 'levelShift', 'variance', 'extreme']
 export type ComponentName = (typeof COMPONENTS)[number];
 
 export interface DetectorState {
-  version: 1;
+  version: 2;
   /** Samples learnt. */
   n: number;
   firstTs: number;
@@ -54,12 +54,19 @@ export interface DetectorState {
   lo: number;
   /** Recent-peak envelope of the combined strength, for damping repeated alarms. */
   envelope: number;
+  /** Samples since the last alarm (score at or above alarmScore), for the hold-off after it. */
+  sinceAlarm: number;
+  /** Calm samples in a row (strength well under the envelope), after which the envelope is released faster. */
+  calm: number;
 }
+
+/** `sinceAlarm` before the first alarm: a finite number (the state is JSON) beyond any hold-off. */
+const NEVER = Number.MAX_SAFE_INTEGER;
 
 export function emptyState(config: AnomalyDetectorConfig): DetectorState {
   const buckets = config.seasonal.bucketsPerDay;
   return {
-    version: 1,
+    version: 2,
     n: 0,
     firstTs: 0,
     level: 0,
@@ -90,6 +97,8 @@ export function emptyState(config: AnomalyDetectorConfig): DetectorState {
     hi: 0,
     lo: 0,
     envelope: 0,
+    sinceAlarm: NEVER,
+    calm: 0,
   };
 }
 
@@ -105,6 +114,6 @@ export function isDetectorState(value: unknown, config: AnomalyDetectorConfig): 
   return Object.entries(template).every(([key, expected]) => {
     const actual = candidate[key];
     if (Array.isArray(expected)) return isNumberArray(actual, expected.length);
-    return typeof actual === 'number' && Number.isFinite(actual) && (key !== 'version' || actual === 1);
+    return typeof actual === 'number' && Number.isFinite(actual) && (key !== 'version' || actual === expected);
   });
 }
