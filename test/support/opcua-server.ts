@@ -22,6 +22,8 @@ export interface OpcuaTestServerOptions {
   secureOnly?: boolean;
   /** Names of String variables to add. */
   textVariables?: string[];
+  /** User name → password: anonymous sessions are then refused. */
+  users?: Record<string, string>;
 }
 
 export async function startOpcuaServer(options: OpcuaTestServerOptions): Promise<OpcuaTestServer> {
@@ -33,7 +35,10 @@ export async function startOpcuaServer(options: OpcuaTestServerOptions): Promise
     port: options.port,
     hostname: '127.0.0.1',
     resourcePath: '/UA/Plant',
-    allowAnonymous: true,
+    allowAnonymous: options.users === undefined,
+    ...(options.users === undefined
+      ? {}
+      : { userManager: { isValidUser: (userName: string, password: string) => options.users?.[userName] !== undefined && options.users[userName] === password } }),
     ...(serverCertificateManager === undefined ? {} : { serverCertificateManager }),
     ...(options.secureOnly === true
       ? { securityModes: [opcua.MessageSecurityMode.SignAndEncrypt], securityPolicies: [opcua.SecurityPolicy.Basic256Sha256] }
@@ -52,6 +57,8 @@ export async function startOpcuaServer(options: OpcuaTestServerOptions): Promise
         nodeId: `s=V${index}`,
         dataType: 'Double',
         value: new opcua.Variant({ dataType: opcua.DataType.Double, value: 0 }),
+        accessLevel: 'CurrentRead | CurrentWrite',
+        userAccessLevel: 'CurrentRead | CurrentWrite',
       }),
     );
   }

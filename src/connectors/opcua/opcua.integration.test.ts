@@ -104,6 +104,35 @@ describe('OPC UA connector', () => {
     await assertNothingLeftBehind(before);
   });
 
+  it('logs in with a user name and password, says why a wrong one is refused, and writes a value back', async () => {
+    const port = await freePort();
+    const dir = mkdtempSync(join(tmpdir(), 'pf-opcua-user-'));
+    const server = await startOpcuaServer({ port, variables: 2, users: { plantfabric: 'right-password' } });
+    const passwordEnv = `PF_TEST_OPCUA_PASSWORD_${process.pid}`;
+    process.env[passwordEnv] = 'wrong-password';
+    writeFileSync(join(dir, 'plant.yaml'), plantYaml(server.endpoint, 2, `    username: plantfabric\n    passwordEnv: ${passwordEnv}`));
+    const core = await createCore({ configFile: join(dir, 'plant.yaml'), dataDir: dir });
+    try {
+      await core.connectors.start();
+      const status = () => core.connectors.status()[0]!;
+      const refused = await until('refused', () => (status().health.state === 'disconnected' ? status().health : undefined));
+      assert.match(refused.lastError?.message ?? '', /BadUserAccessDenied|BadIdentityTokenRejected|BadIdentityTokenInvalid|user/i);
+      process.env[passwordEnv] = 'right-password';
+      await until('connected with the right password', () => status().health.state === 'connected', 40_000);
+      const written = await core.connectors.connector('press-opcua')!.write!({ address: 'ns=1;s=V1', value: 42.5 });
+      assert.deepEqual(written, { ok: true });
+      assert.equal(server.variables[1]!.readValue().value.value, 42.5, 'the value reached the server');
+      const refusedWrite = await core.connectors.connector('press-opcua')!.write!({ address: 'ns=1;s=Nowhere', value: 1 });
+      assert.equal(refusedWrite.ok, false);
+      assert.match(refusedWrite.status ?? refusedWrite.message ?? '', /BadNodeIdUnknown/);
+    } finally {
+      delete process.env[passwordEnv];
+      await core.close();
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('refuses SignAndEncrypt with an untrusted certificate, with a clear error, and connects once trusted', async () => {
     const port = await freePort();
     const dir = mkdtempSync(join(tmpdir(), 'pf-opcua-sec-'));
