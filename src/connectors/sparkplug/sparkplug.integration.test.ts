@@ -52,13 +52,19 @@ class EdgeNode {
   rebirths = 0;
   /** Births fully published (NBIRTH and DBIRTH on the wire), so a test never sends data inside a birth. */
   born = 0;
+  /** Device commands received, decoded, with the QoS they came at. */
+  commands: Array<{ topic: string; qos: number; metrics: Array<{ name?: string; datatype?: number; value: unknown }> }> = [];
   constructor(readonly url: string, public bdSeq: number) {}
 
   async connect(): Promise<void> {
     const will = encodeSparkplug({ timestamp: Date.now(), metrics: [{ name: 'bdSeq', type: 'UInt64', value: this.bdSeq }] });
     this.client = await mqtt.connectAsync(this.url, { clientId: `edge-1-${this.bdSeq}`, reconnectPeriod: 0, will: { topic: 'spBv1.0/line-1/NDEATH/edge-1', payload: Buffer.from(will), qos: 1, retain: false } });
-    await this.client.subscribeAsync('spBv1.0/line-1/NCMD/edge-1', { qos: 1 });
-    this.client.on('message', (_topic, payload) => {
+    await this.client.subscribeAsync(['spBv1.0/line-1/NCMD/edge-1', 'spBv1.0/line-1/DCMD/edge-1/+'], { qos: 1 });
+    this.client.on('message', (topic, payload, packet) => {
+      if (topic.includes('/DCMD/')) {
+        this.commands.push({ topic, qos: packet.qos, metrics: decodeSparkplug(payload).metrics });
+        return;
+      }
       const command = decodeSparkplug(payload);
       if (command.metrics.some((metric) => metric.name === 'Node Control/Rebirth' && metric.value === true)) {
         this.rebirths += 1;
@@ -168,6 +174,17 @@ async function exercise(makeBroker: () => Promise<TestBroker>): Promise<void> {
       return events.find((event) => event.quality === 'bad');
     });
     assert.equal(staleState.data['state'], 'execute', 'the last state the rebirth reported, now stale');
+
+    // A write-back goes out as DCMD, typed as the metric was born, at QoS 1; an undeclared metric is refused.
+    const spb = running.connectors.connector('spb')!;
+    assert.deepEqual(await spb.write!({ address: 'line-1/edge-1/press:I16', value: -123 }), { ok: true });
+    const command = await until('DCMD at the edge', () => edge.commands[0]);
+    assert.equal(command.topic, 'spBv1.0/line-1/DCMD/edge-1/press');
+    assert.equal(command.qos, 1);
+    assert.deepEqual(command.metrics.map((metric) => [metric.name, metric.value]), [['I16', -123]]);
+    const refused = await spb.write!({ address: 'line-1/edge-1/press:Nope', value: 1 });
+    assert.equal(refused.ok, false);
+    assert.match(refused.message ?? '', /not declared in a birth/);
 
     await edge.client.endAsync(true);
     const reborn = new EdgeNode(broker.url, 2);
