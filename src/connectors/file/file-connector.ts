@@ -5,6 +5,7 @@
  * nothing is lost; re-reading a file is harmless because event ids derive from content and the historian keeps one
  * value per signal and millisecond.
  */
+import { RetryTimer } from '../../core/backoff.js';
 import type { FSWatcher } from 'node:fs';
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -59,7 +60,7 @@ export function createFileConnector(config: FileConfig, context: ConnectorContex
   const doneFolder = resolve(config.doneFolder ?? join(folder, 'done'));
   const failedFolder = resolve(config.failedFolder ?? join(folder, 'failed'));
   const health = new HealthTracker(context.now);
-  const openBackoff = context.backoff({ initialMs: 500, maxMs: 30_000 });
+  const openRetry = new RetryTimer(context.backoff({ initialMs: 500, maxMs: 30_000 }));
   const retryBackoff = context.backoff({ initialMs: 500, maxMs: 60_000 });
   const mapFile = createFileMapper(config, { system: context.system, connector: context.id });
   const matches = patternMatcher(config.pattern);
@@ -69,7 +70,6 @@ export function createFileConnector(config: FileConfig, context: ConnectorContex
   const stats = { filesProcessed: 0, filesFailed: 0, rowsRejected: 0 };
   let stopped = true;
   let watcher: FSWatcher | undefined;
-  let openTimer: NodeJS.Timeout | undefined;
   let scanTimer: NodeJS.Timeout | undefined;
   let scanDueAt = 0;
   let scanning: Promise<void> | undefined;
@@ -105,11 +105,7 @@ export function createFileConnector(config: FileConfig, context: ConnectorContex
   }
 
   function scheduleOpen(): void {
-    if (stopped || openTimer !== undefined) return;
-    openTimer = setTimeout(() => {
-      openTimer = undefined;
-      void open();
-    }, openBackoff.next() ?? 30_000);
+    if (!stopped) openRetry.schedule(() => void open());
   }
 
   function closeWatcher(): void {
@@ -156,7 +152,7 @@ export function createFileConnector(config: FileConfig, context: ConnectorContex
   async function scan(): Promise<void> {
     const candidates = await listCandidates(folder, matches);
     // Reset only once the folder can be listed, so a folder that opens but cannot be read is still retried politely.
-    openBackoff.reset();
+    openRetry.succeeded();
     const { ready, nextCheckAt } = settle.observe(candidates, context.now());
     health.setDetails({ waiting: candidates.length });
     for (const file of ready) {
@@ -273,8 +269,7 @@ export function createFileConnector(config: FileConfig, context: ConnectorContex
 
     async stop() {
       stopped = true;
-      clearTimeout(openTimer);
-      openTimer = undefined;
+      openRetry.cancel();
       clearTimeout(scanTimer);
       scanTimer = undefined;
       closeWatcher();

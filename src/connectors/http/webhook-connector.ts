@@ -5,6 +5,7 @@
  * `system` on the events it produces, so one listener can serve several systems and the crosswalk still resolves ids
  * per system.
  */
+import { RetryTimer } from '../../core/backoff.js';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Connector, ConnectorContext } from '../../core/connector.js';
 import { describeError, type ErrorCode } from '../../core/errors.js';
@@ -64,7 +65,7 @@ function failure(response: ServerResponse, status: number, code: ErrorCode, mess
 /** Builds a webhook listener from its plant.yaml entry; `start()` resolves at once and keeps retrying a taken port. */
 export function createWebhookConnector(config: WebhookConfig, context: ConnectorContext): Connector {
   const health = new HealthTracker(context.now);
-  const backoff = context.backoff({ initialMs: 500, maxMs: 30_000 });
+  const retry = new RetryTimer(context.backoff({ initialMs: 500, maxMs: 30_000 }));
   const endpoints = new Map(config.endpoints.map((endpoint) => [endpoint.path, endpoint]));
   const counters = new Map<string, EndpointCounters>(
     config.endpoints.map((endpoint) => [endpoint.path, { system: endpoint.system ?? context.system, received: 0, accepted: 0, rejected: 0, unauthorized: 0 }]),
@@ -72,7 +73,6 @@ export function createWebhookConnector(config: WebhookConfig, context: Connector
   const listen = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
   let server: Server | undefined;
   let stopped = true;
-  let retryTimer: NodeJS.Timeout | undefined;
   let tooLarge = 0;
 
   const publishCounters = (extra: Record<string, unknown> = {}): void =>
@@ -212,10 +212,7 @@ export function createWebhookConnector(config: WebhookConfig, context: Connector
     } catch (error) {
       if (stopped) return;
       health.set('disconnected', { message: `${listen}: ${describeError(error)}`, code: 'PF_ERR_PROTOCOL' });
-      retryTimer = setTimeout(() => {
-        retryTimer = undefined;
-        void open();
-      }, backoff.next() ?? 30_000);
+      retry.schedule(() => void open());
       return;
     }
     if (stopped) {
@@ -224,7 +221,7 @@ export function createWebhookConnector(config: WebhookConfig, context: Connector
     }
     server = candidate;
     server.on('error', (error) => context.log.error(`${listen}: ${describeError(error)}`));
-    backoff.reset();
+    retry.succeeded();
     const missing = missingSecrets();
     if (missing.length > 0) health.set('degraded', { message: `refusing every request to ${missing.join('; ')}`, code: 'PF_ERR_CONFIG_INVALID' });
     else health.set('connected');
@@ -240,8 +237,7 @@ export function createWebhookConnector(config: WebhookConfig, context: Connector
 
     async stop() {
       stopped = true;
-      clearTimeout(retryTimer);
-      retryTimer = undefined;
+      retry.cancel();
       const running = server;
       server = undefined;
       if (running !== undefined) {

@@ -3,6 +3,7 @@
  * mapped by bindings. A Modbus exception marks the affected bindings' readings bad (the device answered); a lost
  * connection sets health disconnected and reconnects through the shared backoff.
  */
+import { RetryTimer } from '../../core/backoff.js';
 import type { Connector, ConnectorContext, WriteRequest, WriteResult } from '../../core/connector.js';
 import { describeError } from '../../core/errors.js';
 import type { EventInput, Sample } from '../../core/event.js';
@@ -17,14 +18,13 @@ export function createModbusConnector(config: ModbusConfig, context: ConnectorCo
   const memory: MappingMemory = new Map();
   /** The raw value last dead-lettered per binding: a register stuck on a bad value is reported once, not every poll. */
   const lastRejected = new Map<string, string>();
-  const backoff = context.backoff({ initialMs: 500, maxMs: 30_000 });
+  const retry = new RetryTimer(context.backoff({ initialMs: 500, maxMs: 30_000 }));
   const source = { system: context.system, connector: context.id };
   const endpoint = `${config.host}:${config.port}`;
   const plans = config.pollGroups.map((group) => ({ group, spans: planReads(group.bindings) }));
   const bindingsByAddress = new Map<string, ModbusBinding>(config.pollGroups.flatMap((group) => group.bindings.map((binding) => [binding.address, binding] as const)));
   let transport: ModbusTransport | undefined;
   let stopped = true;
-  let retryTimer: NodeJS.Timeout | undefined;
   const pollTimers: NodeJS.Timeout[] = [];
   let polls = 0;
   let exceptions = 0;
@@ -40,7 +40,7 @@ export function createModbusConnector(config: ModbusConfig, context: ConnectorCo
       const opened = await connectModbus({ host: config.host, port: config.port, unitId: config.unitId, timeoutMs: config.timeoutMs, onClose });
       if (stopped) return opened.close();
       transport = opened;
-      backoff.reset();
+      retry.succeeded();
       failingGroups.clear();
       health.set('connected');
       for (const plan of plans) schedulePoll(plan.group, plan.spans, 0);
@@ -60,11 +60,7 @@ export function createModbusConnector(config: ModbusConfig, context: ConnectorCo
   }
 
   function scheduleReconnect(): void {
-    if (stopped || retryTimer !== undefined) return;
-    retryTimer = setTimeout(() => {
-      retryTimer = undefined;
-      void connect();
-    }, backoff.next() ?? 30_000);
+    if (!stopped) retry.schedule(() => void connect());
   }
 
   function schedulePoll(group: PollGroup, spans: ReadSpan[], delay: number): void {
@@ -152,8 +148,7 @@ export function createModbusConnector(config: ModbusConfig, context: ConnectorCo
 
     async stop() {
       stopped = true;
-      clearTimeout(retryTimer);
-      retryTimer = undefined;
+      retry.cancel();
       for (const timer of pollTimers.splice(0)) clearTimeout(timer);
       transport?.close();
       transport = undefined;
